@@ -1,0 +1,269 @@
+"""What a check sees: the device it runs on, seeded inputs, and calls into the student's code.
+
+Checks are plain functions ``def check(ctx: CheckContext) -> None`` that raise ``CheckFailed`` (or
+let a ``StudentCodeError`` from a call propagate). Every call goes through the runner as data and
+comes back as data; the reference solution is imported here, in the grader, and never sent over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from grader import messages, wire
+from grader.errors import (
+    CallTimedOut,
+    KernelDied,
+    MissingName,
+    NotImplementedYet,
+    ResultTooLarge,
+    StudentRaised,
+    WrongReturn,
+)
+from grader.runner import Runner
+from grader.submission import Submission
+
+_CELL_IN_FILENAME = re.compile(r"<cell (\d+)>")
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What came back from one call: the value, and gradients / inputs / op counts if asked."""
+
+    value: Any
+    grads: tuple[Any, ...] = ()
+    grad_error: Mapping[str, Any] | None = None
+    inputs_after: tuple[Any, ...] = ()
+    ops: Mapping[str, int] = field(default_factory=dict)
+    stdout: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleRun:
+    """What came back from building the student's module and running it."""
+
+    is_module: bool
+    type_name: str
+    parameters: Mapping[str, wire.TensorValue]
+    attributes: Mapping[str, str]
+    output: Any = None
+    grads: Mapping[str, Any] = field(default_factory=dict)
+    grad_error: Mapping[str, Any] | None = None
+
+
+class CheckContext:
+    """The handle a check gets; one per (check, device)."""
+
+    def __init__(
+        self,
+        *,
+        runner: Runner,
+        submission: Submission,
+        reference: ModuleType,
+        device: str,
+        seed: int,
+        call_timeout: float,
+        max_result_bytes: int,
+    ) -> None:
+        self.device = device
+        self.seed = seed
+        self.reference = reference
+        self._runner = runner
+        self._submission = submission
+        self._call_timeout = call_timeout
+        self._max_result_bytes = max_result_bytes
+        self.stdout = ""
+
+    # -- inputs -------------------------------------------------------------------------------
+    def generator(self, salt: int = 0) -> Any:
+        """A seeded CPU generator: the same inputs on every device and every run with this seed."""
+        import torch
+
+        return torch.Generator().manual_seed(self.seed * 1_000_003 + salt)
+
+    @property
+    def torch_device(self) -> Any:
+        """Where the reference is computed: the check's device (the CPU for ``meta`` checks)."""
+        import torch
+
+        return torch.device("cpu" if self.device == "meta" else self.device)
+
+    # -- calls into the student's kernel --------------------------------------------------------
+    def call(
+        self,
+        name: str,
+        *args: Any,
+        grad: Sequence[int] = (),
+        return_inputs: bool = False,
+        count_ops: bool = False,
+        **kwargs: Any,
+    ) -> CallResult:
+        """Call the student's ``name(*args, **kwargs)`` with tensors placed on ``self.device``."""
+        reply, buffers = self._send(
+            {
+                "op": "call",
+                "name": name,
+                "grad": list(grad),
+                "return_inputs": return_inputs,
+                "count_ops": count_ops,
+            },
+            name,
+            args=args,
+            kwargs=kwargs,
+        )
+        return CallResult(
+            value=wire.decode(reply.get("value"), buffers),
+            grads=tuple(wire.decode(reply.get("grads", {"$list": []}), buffers)),
+            grad_error=wire.decode(reply.get("grad_error"), buffers),
+            inputs_after=tuple(wire.decode(reply.get("inputs_after", {"$list": []}), buffers)),
+            ops=wire.decode(reply.get("ops", {"$dict": {}}), buffers),
+            stdout=self.stdout,
+        )
+
+    def call_tensor(self, name: str, *args: Any, **kwargs: Any) -> wire.TensorValue:
+        """Call and insist on a plain tensor result (the usual case)."""
+        return self.expect_tensor(self.call(name, *args, **kwargs).value, name)
+
+    def build_module(
+        self,
+        name: str,
+        *args: Any,
+        params: Mapping[str, Any] | None = None,
+        forward: Sequence[Any] = (),
+        backward: bool = False,
+    ) -> ModuleRun:
+        """Instantiate the student's class ``name(*args)``, set parameters, run forward/backward."""
+        reply, buffers = self._send(
+            {"op": "module", "name": name, "backward": backward},
+            name,
+            args=args,
+            params=dict(params or {}),
+            forward=list(forward),
+        )
+        return ModuleRun(
+            is_module=bool(reply.get("is_module")),
+            type_name=str(wire.decode(reply.get("type", ""), buffers)),
+            parameters=wire.decode(reply.get("parameters", {"$dict": {}}), buffers),
+            attributes=wire.decode(reply.get("attributes", {"$dict": {}}), buffers),
+            output=wire.decode(reply.get("output"), buffers),
+            grads=wire.decode(reply.get("grads", {"$dict": {}}), buffers),
+            grad_error=wire.decode(reply.get("grad_error"), buffers),
+        )
+
+    def get(self, name: str) -> Any:
+        """The value of a variable in the student's namespace (structured or free-text answers)."""
+        reply, buffers = self._send({"op": "get", "name": name}, name)
+        return wire.decode(reply.get("value"), buffers)
+
+    def expect_tensor(self, value: Any, name: str) -> wire.TensorValue:
+        """Accept a plain ``torch.Tensor`` only; say what was returned instead."""
+        if isinstance(value, wire.TensorValue) and value.is_plain:
+            return value
+        got = describe_kind(value)
+        raise WrongReturn(
+            messages.WRONG_RETURN.format(name=name, expected="a torch.Tensor", got=got),
+            hint=messages.HINT_RETURN_TENSOR,
+        )
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _send(
+        self, request: dict[str, Any], name: str, **values: Any
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        buffers: list[bytes] = []
+        for key, value in values.items():
+            request[key] = wire.encode(_as_wire(value), buffers, max_bytes=2**31)
+        request.update(device=self.device, seed=self.seed, max_bytes=self._max_result_bytes)
+        reply, out, stdout = self._runner.request(request, buffers, timeout=self._call_timeout)
+        self.stdout += stdout
+        status = reply.get("status")
+        if status == "ok":
+            return reply, out
+        self._raise_for(status, reply, name)
+        raise AssertionError("unreachable")
+
+    def _raise_for(self, status: Any, reply: Mapping[str, Any], name: str) -> None:
+        if status == "missing":
+            cell = self._submission.defining_cell(name)
+            where = f" ({self._submission.where(cell.number, None)} defines it but did not run)" \
+                if cell else ""
+            raise MissingName(messages.MISSING_NAME.format(name=name, where=where),
+                              hint=messages.HINT_MISSING_NAME.format(name=name))
+        if status == "not_callable":
+            raise MissingName(messages.NOT_CALLABLE.format(name=name, type=reply.get("type")))
+        if status == "too_large":
+            raise ResultTooLarge(messages.TOO_LARGE.format(name=name, detail=reply.get("message")))
+        if status == "interrupted":
+            raise CallTimedOut(messages.CALL_TIMEOUT.format(name=name, seconds=self._call_timeout))
+        if status == "raised":
+            exc = reply.get("exception") or {}
+            raise self.student_exception(name, exc)
+        raise KernelDied(messages.PROBE_BROKE.format(name=name, detail=reply.get("message", status)))
+
+    def student_exception(self, name: str, exc: Mapping[str, Any]) -> Exception:
+        """Turn an exception the probe reported into NotImplementedYet or StudentRaised."""
+        type_name = str(exc.get("type", "Exception"))
+        message = str(exc.get("message", ""))
+        cell, line, trace = self._student_frames(exc.get("frames") or [])
+        if type_name == "NotImplementedError":
+            return NotImplementedYet(messages.NOT_IMPLEMENTED.format(name=name),
+                                     hint=None, traceback=trace, cell=cell, line=line)
+        where = f" at {self._submission.where(cell, line)}" if cell is not None else ""
+        return StudentRaised(
+            messages.STUDENT_RAISED.format(name=name, type=type_name, message=message, where=where),
+            traceback=trace, cell=cell, line=line,
+        )
+
+    def _student_frames(self, frames: Sequence[Mapping[str, Any]]) -> tuple[int | None, int | None, str]:
+        """Keep only frames in the student's cells; map them to cell numbers by their text."""
+        kept: list[str] = []
+        cell = line = None
+        for frame in frames:
+            number = self._cell_of(frame)
+            if number is None:
+                continue
+            cell, line = number, int(frame.get("lineno", 0))
+            where = self._submission.where(number, line)
+            kept.append(f"{where}, in {frame.get('name')}\n    {frame.get('line', '').strip()}")
+        return cell, line, "\n".join(kept)
+
+    def _cell_of(self, frame: Mapping[str, Any]) -> int | None:
+        match = _CELL_IN_FILENAME.match(str(frame.get("filename", "")))
+        if match:
+            return int(match.group(1))
+        lineno, text = int(frame.get("lineno", 0)), str(frame.get("line", "")).strip()
+        if not text:
+            return None
+        for cell in self._submission.cells:
+            lines = cell.source.splitlines()
+            if 0 < lineno <= len(lines) and lines[lineno - 1].strip() == text:
+                return cell.number
+        return None
+
+
+def _as_wire(value: Any) -> Any:
+    """Inputs are grader-made tensors; send CPU copies (the probe places them on the device)."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.detach().to("cpu") if value.device.type != "meta" else value
+    if isinstance(value, list | tuple):
+        return type(value)(_as_wire(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_wire(v) for k, v in value.items()}
+    return value
+
+
+def describe_kind(value: Any) -> str:
+    """A student-readable name for what came back ('a list', 'a numpy.ndarray', ...)."""
+    if isinstance(value, wire.TensorValue):
+        return f"a {value.type_name} (a subclass of torch.Tensor)"
+    if isinstance(value, wire.OpaqueValue):
+        return f"a {value.type_name}"
+    if isinstance(value, wire.ExceptionValue):
+        return f"an exception object ({value.type_name})"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__}"

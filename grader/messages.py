@@ -1,0 +1,29 @@
+"""Every sentence the grading core says to a student, as constants tests can import.
+
+Exercise-specific hints live with their pack (``exercises/<pack>/hints.py``). Each message is one
+line: the verdict first, then what to do.
+"""
+
+NOT_IMPLEMENTED = "{name} is not implemented yet (it raises NotImplementedError)"
+STUDENT_RAISED = "{name} raised {type}: {message}{where}"
+MISSING_NAME = "{name} is not defined{where}"
+HINT_MISSING_NAME = "define {name} with exactly this name at the top level of your notebook or module"
+NOT_CALLABLE = "{name} is a {type}, not a function or class"
+WRONG_RETURN = "{name} returned {got}; expected {expected}"
+HINT_RETURN_TENSOR = (
+    "return a plain torch.Tensor (not a list, a NumPy array or a tensor subclass): "
+    "build the result with torch operations"
+)
+TOO_LARGE = "{name} returned a result too large to check: {detail}"
+CALL_TIMEOUT = "{name} did not finish within {seconds:g} s and was stopped"
+HINT_TIMEOUT = "look for an infinite loop, or a loop far longer than the input needs"
+KERNEL_DIED = "the kernel died while running {name} (os._exit, a crash or out of memory); it was restarted"
+PROBE_BROKE = "the kernel gave no usable answer for {name}: {detail}"
+SKIPPED_NO_CUDA = "CUDA is not available on this machine"
+SKIPPED_NOT_REQUESTED = "not requested (--device {device})"
+NOT_GRADED = "not graded: {reason}"
+CELL_RAISED = "{where} raised {ename}: {evalue}"
+CELL_TIMEOUT = "{where} did not finish within {seconds:g} s and was stopped; grading went on without it"
+CELL_DIED = "{where} killed the kernel ({detail}); grading went on without it"
+GAVE_UP = "not run: the kernel died {count} times, grading stopped calling into it"
+INTERNAL = "internal error in the grader ({detail}); this is our bug, not yours: please report it"

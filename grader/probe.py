@@ -1,0 +1,257 @@
+"""The probe: the one piece of grader code that runs inside the student's kernel.
+
+It is imported in the kernel by a constant bootstrap line and listens on a Jupyter comm. Each
+request names an operation and carries its arguments as data (``grader.wire``); the probe calls the
+student's code on the requested device and sends back the raw outcome (value, gradients, the inputs
+after the call, the exception raised). It judges nothing: every verdict is made in the grader.
+
+``handle`` is a pure function of a namespace and a request so that tests can drive it in-process;
+``install`` only wires it to the kernel's comm manager.
+"""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from grader import wire
+
+COMM_TARGET = "grader.probe"
+BOOTSTRAP = "import grader.probe as _grader_probe; _grader_probe.install(); del _grader_probe"
+PROBE_FILE = __file__
+
+
+def install() -> None:
+    """Register the comm target in the running IPython kernel."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    namespace = shell.user_ns
+
+    def on_open(comm: Any, _open_msg: Any) -> None:
+        def on_msg(msg: Mapping[str, Any]) -> None:
+            content = msg["content"]["data"]
+            buffers = [bytes(b) for b in msg.get("buffers") or ()]
+            try:
+                reply, out = handle(namespace, content, buffers)
+            except BaseException as exc:  # a second interrupt, or a bug in the probe itself
+                reply, out = {"status": "probe_error", "message": repr(exc)}, []
+            reply["id"] = content.get("id")
+            comm.send(reply, buffers=out)
+
+        comm.on_msg(on_msg)
+
+    shell.kernel.comm_manager.register_target(COMM_TARGET, on_open)
+
+
+def handle(
+    namespace: Mapping[str, Any], request: Mapping[str, Any], buffers: list[bytes]
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Run one request against the student's namespace; never raises for the student's errors."""
+    operation = OPERATIONS.get(str(request.get("op")))
+    if operation is None:
+        return {"status": "bad_request", "message": f"unknown op {request.get('op')!r}"}, []
+    out: list[bytes] = []
+    max_bytes = int(request.get("max_bytes", 16 * 2**20))
+    try:
+        reply = operation(namespace, request, buffers)
+        if reply.get("status") != "ok":
+            return reply, []
+        encoded = {k: wire.encode(v, out, max_bytes=max_bytes) for k, v in reply.items()}
+        return encoded, out
+    except OverflowError as exc:
+        return {"status": "too_large", "message": str(exc)}, []
+    except KeyboardInterrupt:
+        return {"status": "interrupted"}, []
+    except BaseException as exc:  # the student's code may raise anything, SystemExit included
+        return {"status": "raised", "exception": describe_exception(exc)}, []
+
+
+def _lookup(namespace: Mapping[str, Any], request: Mapping[str, Any]) -> Any:
+    name = str(request.get("name"))
+    if name not in namespace:
+        raise _Missing(name)
+    return namespace[name]
+
+
+class _Missing(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def op_describe(namespace: Mapping[str, Any], request: Mapping[str, Any], _: list[bytes]) -> Any:
+    """Say what each requested name is: function, class, other value, or missing."""
+    kinds: dict[str, str] = {}
+    for name in request.get("names", ()):
+        if name not in namespace:
+            kinds[name] = "missing"
+        elif inspect.isclass(namespace[name]):
+            kinds[name] = "class"
+        elif callable(namespace[name]):
+            kinds[name] = "function"
+        else:
+            kinds[name] = "value:" + wire.type_name(namespace[name])
+    return {"status": "ok", "kinds": kinds}
+
+
+def op_get(namespace: Mapping[str, Any], request: Mapping[str, Any], _: list[bytes]) -> Any:
+    """Return the value of a variable (free-text answers, structured answers)."""
+    try:
+        return {"status": "ok", "value": _lookup(namespace, request)}
+    except _Missing as missing:
+        return {"status": "missing", "name": missing.name}
+
+
+def op_call(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers: list[bytes]) -> Any:
+    """Call a function with arguments placed on a device; optionally backprop a sum of the result."""
+    import torch
+
+    try:
+        function = _lookup(namespace, request)
+    except _Missing as missing:
+        return {"status": "missing", "name": missing.name}
+    if not callable(function):
+        return {"status": "not_callable", "type": wire.type_name(function)}
+    device = str(request.get("device", "cpu"))
+    grad = [int(i) for i in request.get("grad", ())]
+    args = [_place(a, device, i in grad) for i, a in enumerate(_args(request, buffers))]
+    kwargs = {k: _place(v, device, False) for k, v in _kwargs(request, buffers).items()}
+    torch.manual_seed(int(request.get("seed", 0)))
+    counter = _OpCounter() if request.get("count_ops") else None
+    if counter is not None:
+        with counter:
+            value = function(*args, **kwargs)
+    else:
+        value = function(*args, **kwargs)
+    reply: dict[str, Any] = {"status": "ok", "value": value}
+    if counter is not None:
+        reply["ops"] = dict(counter.counts)
+    if grad:
+        reply.update(_backward(value, [args[i] for i in grad]))
+    if request.get("return_inputs"):
+        reply["inputs_after"] = [a.detach() if isinstance(a, torch.Tensor) else a for a in args]
+    return reply
+
+
+def op_module(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers: list[bytes]) -> Any:
+    """Build the student's module class, set its parameters, run forward and backward."""
+    import torch
+
+    try:
+        cls = _lookup(namespace, request)
+    except _Missing as missing:
+        return {"status": "missing", "name": missing.name}
+    if not callable(cls):
+        return {"status": "not_callable", "type": wire.type_name(cls)}
+    device = str(request.get("device", "cpu"))
+    torch.manual_seed(int(request.get("seed", 0)))
+    instance = cls(*_args(request, buffers), **_kwargs(request, buffers))
+    if not isinstance(instance, torch.nn.Module):
+        return {"status": "ok", "is_module": False, "type": wire.type_name(instance)}
+    instance = instance.to(device)
+    parameters = dict(instance.named_parameters())
+    reply: dict[str, Any] = {
+        "status": "ok",
+        "is_module": True,
+        "parameters": {name: p.detach() for name, p in parameters.items()},
+        "attributes": {
+            name: wire.type_name(getattr(instance, name, None)) for name in ("weight", "bias")
+        },
+    }
+    params = wire.decode(request.get("params", {"$dict": {}}), buffers)
+    with torch.no_grad():
+        for name, value in params.items():
+            getattr(instance, name).copy_(_place(value, device, False))
+    forward = wire.decode(request.get("forward", {"$list": []}), buffers)
+    if forward:
+        output = instance(*[_place(a, device, False) for a in forward])
+        reply["output"] = output
+        if request.get("backward"):
+            reply.update(_backward(output, list(parameters.values())))
+            reply["grads"] = {name: reply.pop("grads")[i] for i, name in enumerate(parameters)}
+    return reply
+
+
+def _backward(value: Any, leaves: list[Any]) -> dict[str, Any]:
+    """Backprop ``value.sum()`` to ``leaves``; a failure is data, not an exception."""
+    import torch
+
+    if not isinstance(value, torch.Tensor) or not value.requires_grad:
+        return {"grads": [None] * len(leaves), "grad_error": {
+            "type": "NotDifferentiable",
+            "message": "the result does not require grad, so no gradient flows back",
+        }}
+    try:
+        value.sum().backward()
+    except Exception as exc:
+        return {"grads": [None] * len(leaves), "grad_error": describe_exception(exc)}
+    return {"grads": [leaf.grad for leaf in leaves]}
+
+
+def _args(request: Mapping[str, Any], buffers: list[bytes]) -> list[Any]:
+    return list(wire.decode(request.get("args", {"$list": []}), buffers))
+
+
+def _kwargs(request: Mapping[str, Any], buffers: list[bytes]) -> dict[str, Any]:
+    return dict(wire.decode(request.get("kwargs", {"$dict": {}}), buffers))
+
+
+def _place(value: Any, device: str, requires_grad: bool) -> Any:
+    """Materialize decoded tensors on the target device (``meta`` tensors have no data)."""
+    import torch
+
+    if isinstance(value, wire.TensorValue):
+        dtype = getattr(torch, value.dtype)
+        if device == "meta" or value.data is None:
+            tensor = torch.empty(value.shape, dtype=dtype, device="meta")
+        else:
+            tensor = value.data.to(device).clone()
+        return tensor.requires_grad_(True) if requires_grad else tensor
+    if isinstance(value, list | tuple):
+        return type(value)(_place(v, device, False) for v in value)
+    return value
+
+
+class _OpCounter:
+    """Counts the torch functions a call dispatches (to judge vectorization by counts, not time)."""
+
+    def __init__(self) -> None:
+        from torch.overrides import TorchFunctionMode
+
+        counts: dict[str, int] = {}
+        self.counts = counts
+
+        class Mode(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+                name = getattr(func, "__name__", str(func))
+                counts[name] = counts.get(name, 0) + 1
+                return func(*args, **(kwargs or {}))
+
+        self._mode = Mode()
+
+    def __enter__(self) -> None:
+        self._mode.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._mode.__exit__(*exc)
+
+
+def describe_exception(exc: BaseException) -> dict[str, Any]:
+    """Type, message and the frames outside the probe (the grader maps them to cells)."""
+    frames = [
+        {"filename": f.filename, "lineno": f.lineno, "name": f.name, "line": f.line or ""}
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename != PROBE_FILE
+    ]
+    return {"type": wire.type_name(exc), "message": str(exc)[:2000], "frames": frames[-20:]}
+
+
+OPERATIONS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any], list[bytes]], Any]] = {
+    "describe": op_describe,
+    "get": op_get,
+    "call": op_call,
+    "module": op_module,
+}
