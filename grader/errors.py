@@ -12,6 +12,7 @@
     │   └── KernelDied           the kernel process died during the call
     ├── CheckFailed              the answer ran but is wrong (raised by checks, carries details)
     ├── ExerciseDefinitionError  a pack or check is malformed (the course author's fault)
+    ├── UsageError               the grader was asked for something impossible (--device cuda, no CUDA)
     └── InternalError            a bug in the grader itself
 
 Each class has a ``status`` (the CheckResult status it maps to) so grading needs no type switch.
@@ -116,6 +117,10 @@ class CheckFailed(GraderError):
 
 class ExerciseDefinitionError(GraderError):
     """A pack or check is malformed: the course author's fault, not the student's."""
+
+
+class UsageError(GraderError):
+    """The request itself cannot be honoured (an unknown pack, CUDA asked for but absent)."""
 
 
 class InternalError(GraderError):

@@ -1,0 +1,40 @@
+"""Which devices the checks run on, and why a device was skipped.
+
+``cpu`` and ``meta`` run everywhere and carry the points, so a score never depends on the grading
+machine. ``cuda`` runs where CUDA is present and, by default, is extra evidence worth no points; a
+course can make it count (``count_cuda``), and then grading without CUDA marks those checks skipped
+and the score incomplete rather than silently lower.
+"""
+
+from __future__ import annotations
+
+from grader import messages
+from grader.errors import UsageError
+from grader.results import DeviceInfo
+
+DEVICE_CHOICES = ("auto", "cpu", "cuda")
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def plan_devices(requested: str, *, count_cuda: bool = False) -> tuple[DeviceInfo, ...]:
+    """Resolve ``--device auto|cpu|cuda`` into the devices checks may run on."""
+    if requested not in DEVICE_CHOICES:
+        raise UsageError(f"unknown device {requested!r}; choose one of {', '.join(DEVICE_CHOICES)}")
+    has_cuda = cuda_available()
+    if requested == "cuda" and not has_cuda:
+        raise UsageError(
+            "--device cuda was asked for but CUDA is not available here;"
+            " use --device auto to run the CUDA checks only where there is a GPU"
+        )
+    if requested == "cpu":
+        cuda = DeviceInfo("cuda", False, count_cuda, messages.SKIPPED_NOT_REQUESTED.format(device="cpu"))
+    elif has_cuda:
+        cuda = DeviceInfo("cuda", True, count_cuda)
+    else:
+        cuda = DeviceInfo("cuda", False, count_cuda, messages.SKIPPED_NO_CUDA)
+    return (DeviceInfo("cpu", True, True), DeviceInfo("meta", True, True), cuda)

@@ -1,0 +1,292 @@
+"""``grade()``: one submission in, one ``SubmissionResult`` out. Every front end calls this.
+
+It holds no global state, so a process pool or a cluster can call it for many submissions at once.
+The kernel starts (and runs the student's cells) while this process imports torch and the reference
+solution: the two start-up costs overlap instead of adding up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import ModuleType
+
+from grader import messages
+from grader.context import CheckContext
+from grader.errors import (
+    CheckFailed,
+    GraderError,
+    KernelDied,
+    StudentCodeError,
+    SubmissionError,
+)
+from grader.exercise import Check, Exercise, Pack, check_function
+from grader.registry import load_checks, load_pack, load_reference
+from grader.results import (
+    CheckResult,
+    DeviceInfo,
+    ExecutionInfo,
+    ExerciseResult,
+    FreeTextAnswer,
+    SubmissionInfo,
+    SubmissionResult,
+)
+from grader.runner import Runner
+from grader.submission import Submission, load_submission
+
+MAX_KERNEL_DEATHS = 3
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """How to grade: devices, seed, time limits and the points policy."""
+
+    device: str = "auto"
+    seed: int = 0
+    cell_timeout: float = 60.0
+    call_timeout: float = 10.0
+    count_cuda: bool = False
+    max_result_bytes: int = 16 * 2**20
+
+
+def grade(
+    submission: str | Path,
+    *,
+    options: GradeOptions | None = None,
+    pack: Pack | str | None = None,
+    runner: Callable[[GradeOptions], Runner] | None = None,
+) -> SubmissionResult:
+    """Grade one submission against an exercise pack and return its result.
+
+    Unusable input (unreadable notebook, syntax error in a module) is not raised: it comes back as
+    a result whose ``error`` says what to do and whose checks are all ``error``. ``UsageError``
+    (unknown pack, ``--device cuda`` without CUDA) is raised, since no result makes sense then.
+    """
+    options = options or GradeOptions()
+    pack = pack if isinstance(pack, Pack) else load_pack(pack)
+    started = _now()
+    try:
+        loaded = load_submission(submission)
+    except SubmissionError as exc:
+        return _unusable(Path(submission), pack, options, started, exc.message)
+    make_runner = runner or _kernel_runner
+    active = make_runner(options)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            execution = pool.submit(active.start, loaded)
+            reference, checks, devices = _grader_side(pack, options)
+            execution.result()
+        exercises = tuple(
+            _grade_exercise(exercise, loaded, active, checks, reference, devices, options)
+            for exercise in pack.exercises
+        )
+        answers = _free_text(pack, loaded, active, reference, options)
+        info = active.execution()
+    finally:
+        active.close()
+    return SubmissionResult(
+        submission=_info(loaded.path, loaded.sha256, loaded.kind),
+        pack=pack.id,
+        grader_version=_version("conv-grader"),
+        torch_version=_version("torch"),
+        seed=options.seed,
+        devices=devices,
+        exercises=exercises,
+        started=started,
+        finished=_now(),
+        answers=answers,
+        execution=info,
+    )
+
+
+def _kernel_runner(options: GradeOptions) -> Runner:
+    from grader.kernel import KernelRunner
+
+    return KernelRunner(cell_timeout=options.cell_timeout)
+
+
+def points_policy(check: Check, device: str, *, count_cuda: bool) -> tuple[bool, float]:
+    """Whether a device variant counts, and its share of the check's points.
+
+    By default only the variants that run on every machine (cpu, meta) count, so a score does not
+    depend on the grading machine; ``count_cuda`` splits the points over the CUDA variant too.
+    """
+    counting = [d for d in check.devices if d != "cuda" or count_cuda]
+    if device not in counting:
+        return False, 0.0
+    return True, round(check.points / len(counting), 6)
+
+
+def _grader_side(
+    pack: Pack, options: GradeOptions
+) -> tuple[ModuleType, ModuleType, tuple[DeviceInfo, ...]]:
+    """What the grader needs of its own (torch, reference, checks): loaded while the kernel runs."""
+    from grader.devices import plan_devices
+
+    devices = plan_devices(options.device, count_cuda=options.count_cuda)
+    return load_reference(pack), load_checks(pack), devices
+
+
+def _grade_exercise(
+    exercise: Exercise,
+    submission: Submission,
+    runner: Runner,
+    checks: ModuleType,
+    reference: ModuleType,
+    devices: tuple[DeviceInfo, ...],
+    options: GradeOptions,
+) -> ExerciseResult:
+    results = tuple(
+        _run_check(exercise, check, device, submission, runner, checks, reference, options)
+        for check, device in _variants(exercise, devices)
+    )
+    return ExerciseResult(id=exercise.id, title=exercise.title, checks=results)
+
+
+def _variants(exercise: Exercise, devices: tuple[DeviceInfo, ...]) -> Iterator[tuple[Check, DeviceInfo]]:
+    by_name = {d.name: d for d in devices}
+    for check in exercise.checks:
+        for name in check.devices:
+            yield check, by_name[name]
+
+
+def _run_check(
+    exercise: Exercise,
+    check: Check,
+    device: DeviceInfo,
+    submission: Submission,
+    runner: Runner,
+    checks: ModuleType,
+    reference: ModuleType,
+    options: GradeOptions,
+) -> CheckResult:
+    counts, max_points = points_policy(check, device.name, count_cuda=options.count_cuda)
+
+    def result(status: str, message: str = "", **details: object) -> CheckResult:
+        return CheckResult(
+            id=check.id, title=check.title, exercise=exercise.id, device=device.name,
+            status=status,  # type: ignore[arg-type]
+            points=max_points if status == "passed" else 0.0, max_points=max_points,
+            message=message, counts=counts, hidden=check.hidden,
+            duration=round(time.perf_counter() - started, 4), **details,  # type: ignore[arg-type]
+        )
+
+    started = time.perf_counter()
+    if not device.available:
+        return result("skipped", device.reason or "")
+    if runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
+        return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
+    ctx = CheckContext(
+        runner=runner, submission=submission, reference=reference, device=device.name,
+        seed=options.seed, call_timeout=options.call_timeout,
+        max_result_bytes=options.max_result_bytes,
+    )
+    try:
+        check_function(checks, check)(ctx)
+    except CheckFailed as failed:
+        return result(
+            "failed", failed.message, hint=failed.hint, input=failed.input,
+            expected=failed.expected, actual=failed.actual, mismatch=failed.mismatch,
+        )
+    except StudentCodeError as exc:
+        hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
+        return result(exc.status, exc.message, hint=hint, traceback=exc.traceback,
+                      cell=exc.cell, line=exc.line)
+    except GraderError as exc:
+        return result("error", exc.message, hint=exc.hint)
+    except Exception as exc:  # a bug in a check or in the grader: ours, never the student's
+        return result("error", messages.INTERNAL.format(detail=f"{type(exc).__name__}: {exc}"))
+    return result("passed")
+
+
+def _free_text(
+    pack: Pack, submission: Submission, runner: Runner, reference: ModuleType, options: GradeOptions
+) -> tuple[FreeTextAnswer, ...]:
+    """Collect the 'why' answers for a human reader; a missing or odd value becomes None."""
+    ctx = CheckContext(
+        runner=runner, submission=submission, reference=reference, device="cpu",
+        seed=options.seed, call_timeout=options.call_timeout,
+        max_result_bytes=options.max_result_bytes,
+    )
+    answers = []
+    for exercise in pack.exercises:
+        for question in exercise.free_text:
+            try:
+                value = ctx.get(question.id)
+            except (StudentCodeError, KernelDied):
+                value = None
+            text = value.strip() if isinstance(value, str) and value.strip() else None
+            answers.append(FreeTextAnswer(question.id, exercise.id, question.prompt, text))
+    return tuple(answers)
+
+
+def _unusable(
+    path: Path, pack: Pack, options: GradeOptions, started: str, message: str
+) -> SubmissionResult:
+    """A result for a submission that could not run: every check an error with one message."""
+    devices = (DeviceInfo("cpu", True, True), DeviceInfo("meta", True, True))
+    exercises = tuple(
+        ExerciseResult(
+            id=exercise.id,
+            title=exercise.title,
+            checks=tuple(
+                CheckResult(
+                    id=check.id, title=check.title, exercise=exercise.id, device=device,
+                    status="error", points=0.0,
+                    max_points=points_policy(check, device, count_cuda=options.count_cuda)[1],
+                    message=messages.NOT_GRADED.format(reason=message),
+                    counts=points_policy(check, device, count_cuda=options.count_cuda)[0],
+                    hidden=check.hidden,
+                )
+                for check in exercise.checks
+                for device in check.devices
+            ),
+        )
+        for exercise in pack.exercises
+    )
+    return SubmissionResult(
+        submission=_info(path, _sha256(path), _kind(path)),
+        pack=pack.id,
+        grader_version=_version("conv-grader"),
+        torch_version=_version("torch"),
+        seed=options.seed,
+        devices=devices,
+        exercises=exercises,
+        started=started,
+        finished=_now(),
+        execution=ExecutionInfo(),
+        error=message,
+    )
+
+
+def _info(path: Path, sha256: str, kind: str) -> SubmissionInfo:
+    return SubmissionInfo(path=str(path), name=path.name, sha256=sha256, kind=kind)  # type: ignore[arg-type]
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _kind(path: Path) -> str:
+    return {".ipynb": "notebook", ".py": "module"}.get(path.suffix, "unknown")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,47 @@
+"""Finding exercise packs: registered under the ``grader.packs`` entry-point group.
+
+Listing packs imports only their declarative definitions (no torch), so collection stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from grader.errors import ExerciseDefinitionError, UsageError
+from grader.exercise import Pack
+
+GROUP = "grader.packs"
+
+
+def available_packs() -> dict[str, str]:
+    """Pack id -> 'module:attribute', from installed entry points."""
+    return {ep.name: ep.value for ep in entry_points(group=GROUP)}
+
+
+def load_pack(name: str | None = None) -> Pack:
+    """The named pack, or the only installed one when no name is given."""
+    packs = available_packs()
+    if name is None:
+        if len(packs) != 1:
+            choices = ", ".join(sorted(packs)) or "none installed"
+            raise UsageError(f"choose an exercise pack with --pack ({choices})")
+        (name,) = packs
+    if name not in packs:
+        raise UsageError(f"unknown exercise pack {name!r}; installed: {', '.join(sorted(packs))}")
+    (entry,) = [ep for ep in entry_points(group=GROUP) if ep.name == name]
+    pack = entry.load()
+    if not isinstance(pack, Pack):
+        raise ExerciseDefinitionError(f"entry point {entry.value} is not a grader Pack")
+    return pack
+
+
+def load_checks(pack: Pack) -> ModuleType:
+    """The pack's checks module (may import torch): loaded only when grading starts."""
+    return import_module(pack.checks_module)
+
+
+def load_reference(pack: Pack) -> ModuleType:
+    """The reference solution, imported in the grader process only."""
+    return import_module(pack.reference_module)
