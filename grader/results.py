@@ -109,6 +109,7 @@ class CellError:
     evalue: str
     line: int | None = None
     traceback: str = ""
+    location: str = ""
 
 
 @dataclass(frozen=True)

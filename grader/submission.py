@@ -109,7 +109,7 @@ def _notebook_cells(name: str, text: str) -> tuple[CodeCell, ...]:
             f"{name} is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: {exc.msg});"
             " open it in Jupyter and save it again"
         ) from None
-    if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
+    if not isinstance(data, dict) or ("cells" not in data and "worksheets" not in data):
         raise SubmissionError(f"{name} is JSON but not a Jupyter notebook; submit the .ipynb file")
     major = data.get("nbformat")
     if major != 4:

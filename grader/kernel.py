@@ -1,0 +1,278 @@
+"""Running a submission in a fresh Jupyter kernel and calling into it through the probe.
+
+One kernel per submission. The student's cells run one at a time through nbclient; a cell that
+raises is recorded and grading goes on; a cell that times out or kills the kernel is recorded, the
+kernel is replaced and the other cells are replayed without it. Calls go over a Jupyter comm (JSON
+plus binary buffers). A call that runs past its timeout is interrupted; if the kernel does not
+yield it is killed (a loop that ignores SIGINT cannot be stopped politely) and replaced, and only
+that check is marked. All of it runs on a private asyncio loop in a thread, so ``grade()`` can
+import torch while the kernel starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import threading
+import time
+import uuid
+from collections.abc import Coroutine, Mapping
+from dataclasses import replace
+from queue import Empty
+from typing import Any, TypeVar
+
+from grader import messages
+from grader.errors import CallTimedOut, KernelDied, SubmissionError
+from grader.launcher import KernelLauncher, LocalKernelLauncher
+from grader.probe import BOOTSTRAP, COMM_TARGET
+from grader.results import CellError, ExecutionInfo
+from grader.submission import CodeCell, Submission
+
+T = TypeVar("T")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_LINE = re.compile(r"(?:Cell In\s*\[\d*\]|<cell[^>]*>|File [^,]+),\s*line (\d+)")
+MAX_STDOUT = 64 * 1024
+MAX_TRACEBACK_LINES = 40
+INTERRUPT_GRACE = 2.0
+STARTUP_TIMEOUT = 60.0
+
+
+class KernelRunner:
+    """The production runner: a real kernel per submission (see ``grader.runner.Runner``)."""
+
+    def __init__(
+        self, *, cell_timeout: float = 60.0, launcher: KernelLauncher | None = None
+    ) -> None:
+        self.cell_timeout = cell_timeout
+        self.launcher = launcher or LocalKernelLauncher()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._km: Any = None
+        self._kc: Any = None
+        self._comm_id = ""
+        self._submission: Submission | None = None
+        self._poisoned: set[int] = set()
+        self._info = ExecutionInfo()
+
+    # -- Runner protocol (synchronous facade) ---------------------------------------------------
+    def start(self, submission: Submission) -> ExecutionInfo:
+        self._submission = submission
+        return self._run(self._start(submission))
+
+    def request(
+        self, request: Mapping[str, Any], buffers: list[bytes], *, timeout: float
+    ) -> tuple[dict[str, Any], list[bytes], str]:
+        return self._run(self._request(dict(request), buffers, timeout))
+
+    def execution(self) -> ExecutionInfo:
+        return self._info
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            self._run(self._kill())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+            self._loop.close()
+
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    # -- executing the submission ---------------------------------------------------------------
+    async def _start(self, submission: Submission) -> ExecutionInfo:
+        started = time.perf_counter()
+        errors: dict[int, CellError] = {}
+        await self._boot(errors)
+        self._info = ExecutionInfo(
+            cells=len(submission.cells),
+            cell_errors=tuple(errors[n] for n in sorted(errors)),
+            kernel_restarts=self._info.kernel_restarts,
+            duration=round(time.perf_counter() - started, 3),
+        )
+        return self._info
+
+    async def _boot(self, errors: dict[int, CellError]) -> None:
+        """Start a kernel and run every cell not known to hang or kill it; then start the probe.
+
+        When a cell hangs or kills the kernel, the kernel is replaced and the run starts over
+        without that cell: each cell can cause at most one restart, so this terminates.
+        """
+        assert self._submission is not None
+        while True:
+            await self._new_kernel()
+            poisoned = await self._run_cells(self._submission.cells, errors)
+            if poisoned is None:
+                break
+            self._poisoned.add(poisoned)
+            self._info = replace(self._info, kernel_restarts=self._info.kernel_restarts + 1)
+        await self._install_probe()
+
+    async def _new_kernel(self) -> None:
+        import nbformat
+        from nbclient import NotebookClient
+
+        await self._kill()
+        assert self._submission is not None
+        try:
+            self._km = await self.launcher.start(self._submission.path.parent)
+            client = NotebookClient(nbformat.v4.new_notebook(), km=self._km)
+            client.startup_timeout = int(STARTUP_TIMEOUT)
+            self._kc = await client.async_start_new_kernel_client()
+        except Exception as exc:
+            raise SubmissionError(f"could not start a Python kernel: {exc}") from exc
+
+    async def _run_cells(self, cells: tuple[CodeCell, ...], errors: dict[int, CellError]) -> int | None:
+        """Run the cells; return the number of a cell that hung or killed the kernel, if any."""
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        notebook = nbformat.v4.new_notebook()
+        client = NotebookClient(
+            notebook, km=self._km, timeout=int(max(1, self.cell_timeout)),
+            allow_errors=True, interrupt_on_timeout=False, record_timing=False,
+        )
+        client.kc = self._kc
+        assert self._submission is not None
+        for cell in cells:
+            if cell.number in self._poisoned:
+                continue
+            node = nbformat.v4.new_code_cell(cell.source)
+            notebook.cells.append(node)
+            where = self._submission.where(cell.number, None)
+            try:
+                await client.async_execute_cell(node, len(notebook.cells) - 1)
+            except CellTimeoutError:
+                errors.setdefault(cell.number, CellError(
+                    cell.number, "timeout", "TimeoutError",
+                    messages.CELL_TIMEOUT.format(where=where, seconds=self.cell_timeout),
+                    location=where))
+                return cell.number
+            except DeadKernelError:
+                errors.setdefault(cell.number, CellError(
+                    cell.number, "died", "DeadKernelError",
+                    messages.CELL_DIED.format(where=where, detail="os._exit, a crash or out of memory"),
+                    location=where))
+                return cell.number
+            error = next((o for o in node.outputs if o.get("output_type") == "error"), None)
+            if error is not None:
+                errors.setdefault(cell.number, _cell_error(self._submission, cell, error))
+            node.outputs = []  # printed output is not needed for grading; drop it to bound memory
+        return None
+
+    async def _install_probe(self) -> None:
+        msg_id = self._kc.execute(BOOTSTRAP, silent=True, store_history=False)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            try:
+                reply = await self._kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            except Empty:
+                raise KernelDied(messages.PROBE_BROKE.format(name="the probe", detail="no reply")) from None
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        if reply["content"].get("status") != "ok":
+            detail = f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}"
+            raise KernelDied(messages.PROBE_BROKE.format(name="the probe", detail=detail))
+        self._comm_id = uuid.uuid4().hex
+        self._send("comm_open", {"comm_id": self._comm_id, "target_name": COMM_TARGET, "data": {}})
+
+    # -- calls ----------------------------------------------------------------------------------
+    async def _request(
+        self, request: dict[str, Any], buffers: list[bytes], timeout: float
+    ) -> tuple[dict[str, Any], list[bytes], str]:
+        request["id"] = uuid.uuid4().hex
+        name = str(request.get("name", request.get("op")))
+        msg_id = self._send("comm_msg", {"comm_id": self._comm_id, "data": request}, buffers)
+        stdout: list[str] = []
+        try:
+            reply, out = await self._await_reply(request["id"], msg_id, timeout, stdout)
+            return reply, out, "".join(stdout)
+        except TimeoutError:
+            await self._km.interrupt_kernel()
+            try:
+                await self._await_reply(request["id"], msg_id, INTERRUPT_GRACE, stdout)
+            except (TimeoutError, _Died):
+                await self._replace_kernel()
+            raise CallTimedOut(
+                messages.CALL_TIMEOUT.format(name=name, seconds=timeout), hint=messages.HINT_TIMEOUT
+            ) from None
+        except _Died:
+            await self._replace_kernel()
+            raise KernelDied(messages.KERNEL_DIED.format(name=name)) from None
+
+    async def _await_reply(
+        self, request_id: str, msg_id: str, timeout: float, stdout: list[str]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        deadline = time.monotonic() + timeout
+        printed = 0
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            try:
+                msg = await self._kc.get_iopub_msg(timeout=min(remaining, 0.5))
+            except Empty:
+                if not await self._km.is_alive():
+                    raise _Died from None
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and printed < MAX_STDOUT:
+                text = str(content.get("text", ""))[: MAX_STDOUT - printed]
+                printed += len(text)
+                stdout.append(text)
+            elif kind == "comm_msg" and content.get("comm_id") == self._comm_id:
+                data = content.get("data") or {}
+                if data.get("id") == request_id:
+                    return dict(data), [bytes(b) for b in msg.get("buffers") or ()]
+
+    async def _replace_kernel(self) -> None:
+        """After a hung or fatal call: a fresh kernel with the submission replayed."""
+        self._info = replace(self._info, kernel_restarts=self._info.kernel_restarts + 1)
+        errors = {e.cell: e for e in self._info.cell_errors}
+        await self._boot(errors)
+        self._info = replace(self._info, cell_errors=tuple(errors[n] for n in sorted(errors)))
+
+    def _send(self, msg_type: str, content: dict[str, Any], buffers: list[bytes] | None = None) -> str:
+        msg = self._kc.session.msg(msg_type, content)
+        self._kc.session.send(self._kc.shell_channel.socket, msg, buffers=buffers or [])
+        return str(msg["header"]["msg_id"])
+
+    async def _kill(self) -> None:
+        """Stop the kernel at once: a polite shutdown costs half a second and buys nothing."""
+        if self._kc is not None:
+            self._kc.stop_channels()
+            self._kc = None
+        if self._km is not None:
+            with contextlib.suppress(Exception):  # already dead: nothing left to stop
+                await self._km.shutdown_kernel(now=True)
+            self._km.context.destroy(linger=0)
+            self._km = None
+
+
+class _Died(Exception):
+    """The kernel process is gone."""
+
+
+def _cell_error(submission: Submission, cell: CodeCell, error: Mapping[str, Any]) -> CellError:
+    lines = [ANSI.sub("", line) for line in error.get("traceback", [])]
+    text = "\n".join(lines)
+    found = CELL_LINE.findall(text)
+    trimmed = text.splitlines()
+    if len(trimmed) > MAX_TRACEBACK_LINES:
+        trimmed = [*trimmed[:5], "...", *trimmed[-(MAX_TRACEBACK_LINES - 6):]]
+    line = int(found[-1]) if found else None
+    return CellError(
+        cell=cell.number,
+        kind="raised",
+        ename=str(error.get("ename", "")),
+        evalue=str(error.get("evalue", ""))[:2000],
+        line=line,
+        traceback="\n".join(trimmed),
+        location=submission.where(cell.number, line),
+    )
