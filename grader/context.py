@@ -76,6 +76,7 @@ class CheckContext:
         self._call_timeout = call_timeout
         self._max_result_bytes = max_result_bytes
         self.stdout = ""
+        self.last_stdout = ""
 
     # -- inputs -------------------------------------------------------------------------------
     def generator(self, salt: int = 0) -> Any:
@@ -120,7 +121,7 @@ class CheckContext:
             grad_error=wire.decode(reply.get("grad_error"), buffers),
             inputs_after=tuple(wire.decode(reply.get("inputs_after", {"$list": []}), buffers)),
             ops=wire.decode(reply.get("ops", {"$dict": {}}), buffers),
-            stdout=self.stdout,
+            stdout=self.last_stdout,
         )
 
     def call_tensor(self, name: str, *args: Any, **kwargs: Any) -> wire.TensorValue:
@@ -172,11 +173,13 @@ class CheckContext:
     def _send(
         self, request: dict[str, Any], name: str, **values: Any
     ) -> tuple[dict[str, Any], list[bytes]]:
+        """Send a request; map any non-ok status to the matching student error."""
         buffers: list[bytes] = []
         for key, value in values.items():
             request[key] = wire.encode(_as_wire(value), buffers, max_bytes=2**31)
         request.update(device=self.device, seed=self.seed, max_bytes=self._max_result_bytes)
         reply, out, stdout = self._runner.request(request, buffers, timeout=self._call_timeout)
+        self.last_stdout = stdout
         self.stdout += stdout
         status = reply.get("status")
         if status == "ok":

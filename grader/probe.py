@@ -11,7 +11,9 @@ after the call, the exception raised). It judges nothing: every verdict is made 
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import sys
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -39,6 +41,9 @@ def install() -> None:
             except BaseException as exc:  # a second interrupt, or a bug in the probe itself
                 reply, out = {"status": "probe_error", "message": repr(exc)}, []
             reply["id"] = content.get("id")
+            for stream in (sys.stdout, sys.stderr):  # so printed output arrives before the reply
+                with contextlib.suppress(Exception):
+                    stream.flush()
             comm.send(reply, buffers=out)
 
         comm.on_msg(on_msg)

@@ -1,0 +1,244 @@
+"""The kernel runner against misbehaving student code: every failure is contained and reported.
+
+These start real kernels (seconds each), so they are marked ``kernel``; the call-level cases share
+one kernel and show that it keeps working after each failure.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+
+from grader import messages
+from grader.context import CheckContext
+from grader.errors import (
+    CallTimedOut,
+    KernelDied,
+    MissingName,
+    NotImplementedYet,
+    ResultTooLarge,
+    StudentRaised,
+    WrongReturn,
+)
+from grader.kernel import KernelRunner
+from grader.submission import Submission, load_submission
+
+pytestmark = pytest.mark.kernel
+
+MISBEHAVING = '''\
+import os, signal, sys
+import numpy as np
+import torch
+
+# %%
+def add(a, b):
+    return a + b
+
+def spin():
+    while True:
+        pass
+
+def stubborn():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        pass
+
+def die():
+    os._exit(3)
+
+def divide():
+    return 1 / 0
+
+def todo():
+    raise NotImplementedError
+
+def as_list():
+    return [1.0, 2.0]
+
+def as_array():
+    return np.zeros(3)
+
+class Mine(torch.Tensor):
+    pass
+
+def as_subclass():
+    return torch.zeros(2).as_subclass(Mine)
+
+def huge():
+    return torch.empty(2**31)  # 8 GiB of address space, never touched
+
+def chatty(x):
+    print("x" * 200_000)
+    return x
+
+def leave():
+    sys.exit(0)
+
+not_a_function = 3
+'''
+
+
+def make_context(runner: KernelRunner, submission: Submission, timeout: float = 2.0) -> CheckContext:
+    return CheckContext(
+        runner=runner, submission=submission, reference=types.ModuleType("reference"),
+        device="cpu", seed=0, call_timeout=timeout, max_result_bytes=2**24,
+    )
+
+
+@pytest.fixture(scope="module")
+def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KernelRunner, CheckContext]]:
+    path = tmp_path_factory.mktemp("kernel") / "misbehaving.py"
+    path.write_text(MISBEHAVING)
+    submission = load_submission(path)
+    runner = KernelRunner(cell_timeout=20)
+    runner.start(submission)
+    yield runner, make_context(runner, submission)
+    runner.close()
+
+
+def test_when_calling_a_working_function_then_the_value_crosses_as_data(misbehaving):
+    _, ctx = misbehaving
+    result = ctx.call_tensor("add", torch.ones(2, 3, dtype=torch.float64), torch.ones(2, 3, dtype=torch.float64))
+    assert result.dtype == "float64" and result.device == "cpu"
+    assert torch.equal(result.data, torch.full((2, 3), 2.0, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("name", ["spin", "stubborn"])
+def test_when_a_function_loops_forever_then_the_call_times_out_and_the_kernel_recovers(misbehaving, name):
+    _, ctx = misbehaving
+    with pytest.raises(CallTimedOut, match="did not finish within 2 s"):
+        ctx.call(name)
+    assert ctx.call_tensor("add", torch.ones(1), torch.ones(1)).data.item() == 2.0
+
+
+def test_when_a_function_kills_the_kernel_then_it_is_restarted_and_grading_goes_on(misbehaving):
+    runner, ctx = misbehaving
+    restarts = runner.execution().kernel_restarts
+    with pytest.raises(KernelDied, match="kernel died while running die"):
+        ctx.call("die")
+    assert runner.execution().kernel_restarts == restarts + 1
+    assert ctx.call_tensor("add", torch.ones(1), torch.ones(1)).data.item() == 2.0
+
+
+def test_when_a_function_raises_then_the_message_names_it_and_the_line(misbehaving):
+    _, ctx = misbehaving
+    with pytest.raises(StudentRaised) as raised:
+        ctx.call("divide")
+    assert raised.value.message.startswith("divide raised ZeroDivisionError: division by zero at line ")
+    assert "1 / 0" in (raised.value.traceback or "")
+
+
+def test_when_a_slot_is_not_filled_then_it_is_a_failure_not_an_error(misbehaving):
+    _, ctx = misbehaving
+    with pytest.raises(NotImplementedYet) as raised:
+        ctx.call("todo")
+    assert raised.value.status == "failed"
+    assert raised.value.message == messages.NOT_IMPLEMENTED.format(name="todo")
+
+
+@pytest.mark.parametrize(
+    ("name", "got"),
+    [("as_list", "a list"), ("as_array", "a numpy.ndarray"), ("as_subclass", "a __main__.Mine (a subclass")],
+)
+def test_when_a_function_returns_the_wrong_kind_then_the_message_says_what_it_returned(misbehaving, name, got):
+    _, ctx = misbehaving
+    with pytest.raises(WrongReturn) as raised:
+        ctx.call_tensor(name)
+    assert got in raised.value.message
+    assert raised.value.hint == messages.HINT_RETURN_TENSOR
+
+
+def test_when_a_result_is_several_gigabytes_then_it_is_refused_not_sent(misbehaving):
+    _, ctx = misbehaving
+    with pytest.raises(ResultTooLarge, match=r"8\.0 GiB, over the 16\.0 MiB cap"):
+        ctx.call("huge")
+
+
+def test_when_a_name_is_missing_or_not_callable_then_it_is_an_error(misbehaving):
+    _, ctx = misbehaving
+    with pytest.raises(MissingName, match="nope is not defined"):
+        ctx.call("nope")
+    with pytest.raises(MissingName, match="not_a_function is a int"):
+        ctx.call("not_a_function")
+
+
+def test_when_a_function_prints_a_lot_then_the_output_is_capped(misbehaving):
+    _, ctx = misbehaving
+    result = ctx.call("chatty", 1)
+    assert result.value == 1
+    assert 0 < len(result.stdout) <= 64 * 1024
+
+
+def test_when_a_function_calls_sys_exit_then_it_is_reported_as_raised(misbehaving):
+    _, ctx = misbehaving
+    with pytest.raises(StudentRaised, match="leave raised SystemExit"):
+        ctx.call("leave")
+
+
+CELLS = '''\
+x = 1
+# %%
+def before():
+    return 1
+# %%
+raise ValueError("broken cell")
+# %%
+import sys
+sys.exit()
+# %%
+while True:
+    pass
+# %%
+import os
+os._exit(1)
+# %%
+def after():
+    return 2
+'''
+
+
+def test_when_cells_raise_hang_exit_or_kill_the_kernel_then_each_is_recorded_and_the_rest_runs(tmp_path: Path):
+    path = tmp_path / "cells.py"
+    path.write_text(CELLS)
+    submission = load_submission(path)
+    runner = KernelRunner(cell_timeout=3)
+    try:
+        info = runner.start(submission)
+        ctx = make_context(runner, submission, timeout=30)
+        assert ctx.call("before").value == 1
+        assert ctx.call("after").value == 2
+    finally:
+        runner.close()
+    kinds = {error.cell: (error.kind, error.ename) for error in info.cell_errors}
+    assert kinds == {
+        3: ("raised", "ValueError"),
+        4: ("raised", "SystemExit"),
+        5: ("timeout", "TimeoutError"),
+        6: ("died", "DeadKernelError"),
+    }
+    raised = next(e for e in info.cell_errors if e.cell == 3)
+    assert raised.location == "line 6" and raised.evalue == "broken cell"
+    assert info.kernel_restarts == 2
+
+
+def test_when_a_notebook_prints_fifty_megabytes_then_grading_finishes(tmp_path: Path):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("for _ in range(50):\n    print('x' * 1_000_000)"),
+        nbformat.v4.new_code_cell("def f():\n    return 5"),
+    ])
+    path = tmp_path / "loud.ipynb"
+    nbformat.write(notebook, path)
+    submission = load_submission(path)
+    runner = KernelRunner(cell_timeout=60)
+    try:
+        info = runner.start(submission)
+        assert make_context(runner, submission).call("f").value == 5
+    finally:
+        runner.close()
+    assert info.cell_errors == ()
