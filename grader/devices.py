@@ -21,6 +21,15 @@ def cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
+def exact_float32() -> None:
+    """Turn TF32 off: cuDNN convolutions use it by default on Ampere and later, which makes a
+    float32 reference differ from an exact answer by about 1e-3, far outside float32 tolerance."""
+    import torch
+
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+
+
 def plan_devices(requested: str, *, count_cuda: bool = False) -> tuple[DeviceInfo, ...]:
     """Resolve ``--device auto|cpu|cuda`` into the devices checks may run on."""
     if requested not in DEVICE_CHOICES:
@@ -34,6 +43,7 @@ def plan_devices(requested: str, *, count_cuda: bool = False) -> tuple[DeviceInf
     if requested == "cpu":
         cuda = DeviceInfo("cuda", False, count_cuda, messages.SKIPPED_NOT_REQUESTED.format(device="cpu"))
     elif has_cuda:
+        exact_float32()
         cuda = DeviceInfo("cuda", True, count_cuda)
     else:
         cuda = DeviceInfo("cuda", False, count_cuda, messages.SKIPPED_NO_CUDA)

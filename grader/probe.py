@@ -120,7 +120,7 @@ def op_call(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers: l
         return {"status": "missing", "name": missing.name}
     if not callable(function):
         return {"status": "not_callable", "type": wire.type_name(function)}
-    device = str(request.get("device", "cpu"))
+    device = _prepare(str(request.get("device", "cpu")))
     grad = [int(i) for i in request.get("grad", ())]
     args = [_place(a, device, i in grad) for i, a in enumerate(_args(request, buffers))]
     kwargs = {k: _place(v, device, False) for k, v in _kwargs(request, buffers).items()}
@@ -151,7 +151,7 @@ def op_module(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers:
         return {"status": "missing", "name": missing.name}
     if not callable(cls):
         return {"status": "not_callable", "type": wire.type_name(cls)}
-    device = str(request.get("device", "cpu"))
+    device = _prepare(str(request.get("device", "cpu")))
     torch.manual_seed(int(request.get("seed", 0)))
     instance = cls(*_args(request, buffers), **_kwargs(request, buffers))
     if not isinstance(instance, torch.nn.Module):
@@ -178,6 +178,16 @@ def op_module(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers:
             reply.update(_backward(output, list(parameters.values())))
             reply["grads"] = {name: reply.pop("grads")[i] for i, name in enumerate(parameters)}
     return reply
+
+
+def _prepare(device: str) -> str:
+    """Exact float32 on CUDA, as in the grader (``grader.devices.exact_float32``): TF32 is a
+    precision choice of the machine, not the student's mistake."""
+    if device.startswith("cuda"):
+        from grader.devices import exact_float32
+
+        exact_float32()
+    return device
 
 
 def _backward(value: Any, leaves: list[Any]) -> dict[str, Any]:
