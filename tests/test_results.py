@@ -1,0 +1,195 @@
+"""The versioned result model: JSON round trips, schema checks and derived totals."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.results import (
+    SCHEMA,
+    STATUSES,
+    CellError,
+    CheckResult,
+    DeviceInfo,
+    ExecutionInfo,
+    ExerciseResult,
+    FreeTextAnswer,
+    SubmissionInfo,
+    SubmissionResult,
+)
+
+
+def check(status: str, points: float = 0.0, max_points: float = 1.0, *, exercise: str = "corr2d",
+          id: str = "matches", device: str = "cpu", **details: object) -> CheckResult:
+    return CheckResult(id=id, title=id.replace("_", " "), exercise=exercise, device=device,
+                       status=status, points=points, max_points=max_points,  # type: ignore[arg-type]
+                       **details)  # type: ignore[arg-type]
+
+
+def exercise(*statuses: str) -> ExerciseResult:
+    return ExerciseResult("corr2d", "Cross-correlation",
+                          tuple(check(s, id=f"check_{i}") for i, s in enumerate(statuses)))
+
+
+def full_result() -> SubmissionResult:
+    """A result that uses every status and every optional field."""
+    checks = (
+        check("passed", 2.0, 2.0, duration=0.25),
+        check("failed", 0.0, 1.0, id="keeps_dtype", message="corr2d returned float64; expected float32",
+              hint="use X.dtype", input={"X": {"dtype": "float32", "shape": [2, 2],
+                                                "values": [[1.0, "nan"], ["inf", 0.0]]}},
+              expected={"dtype": "float32"}, actual={"dtype": "float64"},
+              mismatch={"count": 1, "total": 4, "share": 0.25, "mask": [[0, 1], [0, 0]]},
+              cell=4, line=2),
+        check("error", 0.0, 1.0, id="runs", message="corr2d raised ValueError: no",
+              traceback="Traceback ...\nValueError: no", cell=4, line=3),
+        check("timeout", 0.0, 1.0, id="fast", message="corr2d did not finish within 10 s"),
+        check("skipped", 0.0, 0.0, id="matches", device="cuda", counts=False,
+              message="CUDA is not available on this machine"),
+        check("passed", 1.0, 1.0, id="secret", hidden=True),
+    )
+    return SubmissionResult(
+        submission=SubmissionInfo(path="/subs/ana.ipynb", name="ana.ipynb", sha256="ab" * 32,
+                                  kind="notebook"),
+        pack="conv_layer", grader_version="0.1.0", torch_version="2.13.0", seed=3,
+        devices=(DeviceInfo("cpu", True, True), DeviceInfo("meta", True, True),
+                 DeviceInfo("cuda", False, False, "CUDA is not available on this machine")),
+        exercises=(ExerciseResult("corr2d", "Cross-correlation", checks),
+                   ExerciseResult("edges", "Edge detection",
+                                  (check("skipped", 0.0, 0.0, exercise="edges", counts=False),))),
+        started="2026-01-01T00:00:00+00:00", finished="2026-01-01T00:00:04+00:00",
+        answers=(FreeTextAnswer("why_flip", "corr2d", "Why is it not a convolution?",
+                                "Parce que le noyau n'est pas retourné ✓"),
+                 FreeTextAnswer("why_pad", "edges", "Why pad?", None)),
+        execution=ExecutionInfo(cells=7, kernel_restarts=1, duration=2.5, cell_errors=(
+            CellError(5, "raised", "NameError", "name 'x' is not defined", line=2,
+                      traceback="NameError ...", location="cell 5, line 2"),
+            CellError(6, "timeout", "CellTimeoutError", "", location="cell 6"),
+            CellError(7, "died", "DeadKernelError", "os._exit"),
+        )),
+        error=None,
+    )
+
+
+# -- JSON round trips ------------------------------------------------------------------------------
+
+
+def test_when_result_goes_through_json_then_it_comes_back_equal() -> None:
+    result = full_result()
+    assert SubmissionResult.from_json(result.to_json()) == result
+
+
+def test_when_result_has_a_submission_error_then_it_round_trips() -> None:
+    result = dataclasses.replace(full_result(), error="ana.ipynb is not UTF-8 text")
+    assert SubmissionResult.from_json(result.to_json(indent=None)) == result
+
+
+def test_when_result_is_written_then_read_gives_it_back(tmp_path: Path) -> None:
+    result = full_result()
+    result.write(tmp_path / "result.json")
+    assert SubmissionResult.read(tmp_path / "result.json") == result
+    assert "retourné ✓" in (tmp_path / "result.json").read_text(encoding="utf-8")
+
+
+def test_when_schema_is_another_version_then_from_dict_raises_value_error() -> None:
+    data = full_result().to_dict()
+    data["schema"] = "grader.result/2"
+    with pytest.raises(ValueError, match=re.escape("grader.result/2")) as info:
+        SubmissionResult.from_dict(data)
+    assert SCHEMA in str(info.value)
+
+
+def test_when_schema_is_missing_then_from_dict_raises_value_error() -> None:
+    data = full_result().to_dict()
+    del data["schema"]
+    with pytest.raises(ValueError, match="schema"):
+        SubmissionResult.from_dict(data)
+
+
+def test_when_a_newer_writer_adds_fields_then_from_dict_ignores_them() -> None:
+    data = json.loads(full_result().to_json())
+    data["exercises"][0]["checks"][0]["flaky"] = True
+    data["submission"]["student"] = "ana"
+    assert SubmissionResult.from_dict(data) == full_result()
+
+
+def test_when_result_is_a_dataclass_then_it_is_immutable() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        full_result().pack = "other"  # type: ignore[misc]
+
+
+# -- derived totals --------------------------------------------------------------------------------
+
+
+def test_when_checks_have_points_then_totals_sum_them() -> None:
+    result = full_result()
+    assert result.points == 3.0
+    assert result.max_points == 6.0
+    assert result.exercises[0].points == 3.0
+    assert result.exercises[0].max_points == 6.0
+    assert len(result.checks) == 7
+
+
+def test_when_points_are_fractions_then_totals_are_rounded() -> None:
+    ex = ExerciseResult("e", "E", (check("passed", 0.1, 0.1), check("passed", 0.2, 0.2, id="b")))
+    assert ex.points == 0.3
+
+
+def test_when_to_dict_is_called_then_derived_totals_are_written() -> None:
+    result = full_result()
+    data = result.to_dict()
+    assert (data["points"], data["max_points"], data["complete"]) == (3.0, 6.0, True)
+    assert data["schema"] == SCHEMA
+    assert [(e["points"], e["max_points"], e["status"]) for e in data["exercises"]] == [
+        (3.0, 6.0, "error"), (0.0, 0.0, "skipped"),
+    ]
+
+
+@pytest.mark.parametrize(("statuses", "expected"), [
+    (("passed", "failed", "timeout", "error"), "error"),
+    (("timeout", "failed", "passed"), "timeout"),
+    (("passed", "failed", "skipped"), "failed"),
+    (("passed", "skipped"), "passed"),
+    (("skipped", "skipped"), "skipped"),
+    ((), "skipped"),
+])
+def test_when_checks_have_mixed_statuses_then_exercise_status_is_the_worst(
+    statuses: tuple[str, ...], expected: str
+) -> None:
+    assert exercise(*statuses).status == expected
+
+
+def test_when_every_status_is_used_then_each_is_a_known_status() -> None:
+    assert {c.status for c in full_result().checks} == set(STATUSES)
+
+
+def test_when_an_exercise_has_a_failure_then_first_failure_is_it() -> None:
+    ex = exercise("passed", "skipped", "timeout", "failed")
+    first = ex.first_failure
+    assert first is not None and first.id == "check_2"
+    assert exercise("passed", "skipped").first_failure is None
+
+
+def test_when_a_counting_check_is_skipped_then_the_result_is_incomplete() -> None:
+    result = full_result()
+    assert result.complete
+    counted_skip = ExerciseResult("gpu", "GPU", (check("skipped", device="cuda", counts=True),))
+    assert not result.with_exercises((*result.exercises, counted_skip)).complete
+
+
+def test_when_with_exercises_is_called_then_only_exercises_change() -> None:
+    result = full_result()
+    changed = result.with_exercises(())
+    assert changed.exercises == ()
+    assert changed.submission == result.submission
+    assert result.exercises != ()
+
+
+def test_when_check_has_device_then_item_id_is_exercise_check_and_device() -> None:
+    assert check("passed", exercise="conv_layer", id="matches_conv2d", device="cuda").item_id == (
+        "conv_layer::matches_conv2d[cuda]"
+    )
