@@ -1,0 +1,84 @@
+"""Autograder for the PyTorch exercises of 'Convolutions for Images'.
+
+The public API, kept cheap to import: ``import grader`` loads neither torch nor nbclient, so
+listing exercises, collecting pytest items and reading result JSON stay fast. ``grade`` and
+``GradeOptions`` are loaded on first use.
+
+    >>> import grader
+    >>> result = grader.grade("submission.ipynb", options=grader.GradeOptions(device="cpu"))
+    >>> result.points, result.max_points
+
+Errors form one tree (see ``grader.errors``): ``SubmissionError`` and ``StudentCodeError`` are the
+student's to fix, ``ExerciseDefinitionError`` the course author's, ``UsageError`` the caller's,
+and ``InternalError`` ours.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from grader.errors import (
+    CheckFailed,
+    ExerciseDefinitionError,
+    GraderError,
+    InternalError,
+    StudentCodeError,
+    SubmissionError,
+    UsageError,
+)
+from grader.results import CheckResult, ExerciseResult, SubmissionResult
+
+if TYPE_CHECKING:
+    from grader.exercise import Pack
+    from grader.grading import GradeOptions, grade
+    from grader.registry import load_pack
+
+    __version__: str
+
+__all__ = [
+    "CheckFailed",
+    "CheckResult",
+    "ExerciseDefinitionError",
+    "ExerciseResult",
+    "GradeOptions",
+    "GraderError",
+    "InternalError",
+    "Pack",
+    "StudentCodeError",
+    "SubmissionError",
+    "SubmissionResult",
+    "UsageError",
+    "__version__",
+    "grade",
+    "load_pack",
+]
+
+#: Public names loaded on first access, and the module each lives in.
+_LAZY = {
+    "grade": "grader.grading",
+    "GradeOptions": "grader.grading",
+    "load_pack": "grader.registry",
+    "Pack": "grader.exercise",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load ``grade`` and friends on first use, so ``import grader`` stays cheap."""
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+    elif name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("conv-grader")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            value = "0+unknown"
+    else:
+        raise AttributeError(f"module 'grader' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
