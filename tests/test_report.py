@@ -1,0 +1,156 @@
+"""The terminal summary and `grader list`, rendered from results and packs built in code."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from grader.exercise import Pack
+from grader.report import environment, render_failure, render_pack, render_terminal, render_total
+from grader.results import CellError, ExecutionInfo, SubmissionResult
+
+MakeResult = Callable[..., SubmissionResult]
+
+
+def test_when_every_status_occurs_then_each_exercise_line_has_its_icon_word_points_and_title(
+    frontend_result: MakeResult,
+) -> None:
+    text = render_terminal(frontend_result(), color=False)
+    lines = text.splitlines()
+    for expected in (
+        ("✔ passed", "3/3", "Cross-correlation"),
+        ("✘ failed", "0/1", "Edge detection"),
+        ("! error", "0/1", "Learning a kernel"),
+        ("⏱ timeout", "0/1", "Padding"),
+        ("- skipped", "0/1", "On the GPU"),
+    ):
+        assert any(all(part in line for part in expected) for line in lines), expected
+
+
+def test_when_rendering_then_the_header_names_submission_score_pack_and_skipped_devices(
+    frontend_result: MakeResult,
+) -> None:
+    header = render_terminal(frontend_result(), color=False).splitlines()[:2]
+    assert header[0].startswith("sub.ipynb: 3/7 points")
+    assert "pack frontend_pack" in header[0]
+    assert "cuda (skipped: CUDA is not available on this machine)" in header[1]
+
+
+def test_when_a_check_failed_then_its_item_id_message_hint_and_cell_follow_the_exercise_line(
+    frontend_result: MakeResult,
+) -> None:
+    lines = render_terminal(frontend_result(), color=False).splitlines()
+    at = next(i for i, line in enumerate(lines) if "Edge detection" in line)
+    assert [line.strip() for line in lines[at + 1 : at + 5]] == [
+        "bad::keeps_dtype[cpu]",
+        "corr2d returned float64; expected float32",
+        "hint: build the output with the input's dtype",
+        "at cell 4, line 3",
+    ]
+
+
+def test_when_an_exercise_is_skipped_then_the_reason_is_shown(frontend_result: MakeResult) -> None:
+    lines = render_terminal(frontend_result(), color=False).splitlines()
+    at = next(i for i, line in enumerate(lines) if "On the GPU" in line)
+    assert lines[at + 1].strip() == "CUDA is not available on this machine"
+
+
+def test_when_a_counting_check_was_skipped_then_the_total_says_incomplete(
+    frontend_result: MakeResult,
+) -> None:
+    text = render_terminal(frontend_result(), color=False)
+    assert text.rstrip().splitlines()[-1] == (
+        "Total: 3/7 points (incomplete: 1 check that count could not run here)"
+    )
+
+
+def test_when_no_counting_check_was_skipped_then_the_total_says_complete(
+    frontend_result: MakeResult,
+) -> None:
+    result = frontend_result()
+    result = result.with_exercises(result.exercises[:-1])  # drop the counting cuda-only check
+    assert render_total(result) == "Total: 3/6 points (complete)"
+
+
+def test_when_the_submission_could_not_run_then_it_says_not_graded_and_shows_no_failures(
+    frontend_result: MakeResult,
+) -> None:
+    text = render_terminal(frontend_result(error="sub.ipynb: not valid JSON"), color=False)
+    assert "Not graded: sub.ipynb: not valid JSON" in text
+    assert "::" not in text
+    assert text.rstrip().endswith("Total: 0/7 points (not graded)")
+
+
+def test_when_cells_raised_timed_out_or_died_then_each_is_listed_with_its_location(
+    frontend_result: MakeResult,
+) -> None:
+    errors = (
+        CellError(2, "raised", "NameError", "name 'x' is not defined", line=3),
+        CellError(3, "timeout", "CellTimeoutError", "60 s"),
+        CellError(4, "died", "DeadKernelError", "exit code 1"),
+    )
+    result = dataclasses.replace(frontend_result(), execution=ExecutionInfo(5, errors, 1))
+    text = render_terminal(result, color=False)
+    assert "cell 2, line 3 raised NameError: name 'x' is not defined" in text
+    assert "cell 3 did not finish in time and was stopped" in text
+    assert "cell 4 killed the kernel (DeadKernelError: exit code 1)" in text
+    assert "The kernel was restarted 1 time." in text
+
+
+def test_when_the_submission_is_a_module_then_locations_name_its_percent_cells(
+    frontend_result: MakeResult,
+) -> None:
+    result = frontend_result("sub.py")
+    result = dataclasses.replace(
+        result, submission=dataclasses.replace(result.submission, kind="module")
+    )
+    text = render_terminal(result, color=False)
+    assert "at # %% cell 4, line 3" in text
+    assert "Your module:" in text
+
+
+def test_when_free_text_answers_exist_then_the_count_written_is_shown(
+    frontend_result: MakeResult,
+) -> None:
+    text = render_terminal(frontend_result(), color=False)
+    assert "Free-text answers: 1 of 1 written" in text
+
+
+def test_when_color_is_off_then_there_is_no_ansi_and_when_on_then_statuses_are_coloured(
+    frontend_result: MakeResult,
+) -> None:
+    assert "\x1b[" not in render_terminal(frontend_result(), color=False)
+    coloured = render_terminal(frontend_result(), color=True)
+    assert "\x1b[32m✔ passed" in coloured
+    assert "\x1b[31m✘ failed" in coloured
+
+
+def test_when_rendering_a_failure_for_pytest_then_it_is_plain_student_text(
+    frontend_result: MakeResult,
+) -> None:
+    failing = frontend_result().exercises[1].checks[0]
+    assert render_failure(failing) == (
+        "corr2d returned float64; expected float32\n"
+        "hint: build the output with the input's dtype\n"
+        "at cell 4, line 3"
+    )
+
+
+def test_when_listing_a_pack_then_every_check_shows_points_devices_and_title(
+    frontend_pack: Pack,
+) -> None:
+    text = render_pack(frontend_pack)
+    assert text.splitlines()[0] == "frontend_pack: Front-end test pack (7 points)"
+    assert "good: Cross-correlation (3 points)" in text
+    matches = next(line for line in text.splitlines() if line.strip().startswith("matches"))
+    assert "2 points" in matches and "cpu,cuda" in matches and "Matches torch" in matches
+    assert "A hidden property (hidden)" in text
+    assert "Why is it not a convolution?" in text
+
+
+def test_when_a_later_report_is_html_then_the_shared_environment_escapes_it_and_not_text() -> None:
+    env = environment()
+    assert env is environment()
+    assert callable(env.autoescape)
+    assert env.autoescape("report.html.j2") is True
+    assert env.autoescape("terminal.txt.j2") is False
