@@ -1,0 +1,306 @@
+"""`grader check` and `grader list`, with grading replaced by prepared results (no kernel)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from grader import cli_messages as say
+from grader import grading
+from grader.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
+from grader.errors import ExerciseDefinitionError, UsageError
+from grader.exercise import Pack
+from grader.results import SubmissionResult
+
+MakeResult = Callable[..., SubmissionResult]
+
+
+@pytest.fixture
+def submission(tmp_path: Path) -> Path:
+    path = tmp_path / "sub.ipynb"
+    path.write_text("{}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def graded_as(
+    monkeypatch: pytest.MonkeyPatch, frontend_pack_installed: Pack
+) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
+    """Make `grade` return this result (or raise this exception); returns the calls it received."""
+
+    def install(outcome: SubmissionResult | BaseException) -> list[dict[str, object]]:
+        calls: list[dict[str, object]] = []
+
+        def fake_grade(path: object, **kwargs: object) -> SubmissionResult:
+            calls.append({"path": path, **kwargs})
+            if isinstance(outcome, BaseException):
+                raise outcome
+            return outcome
+
+        monkeypatch.setattr(grading, "grade", fake_grade)
+        return calls
+
+    return install
+
+
+def test_when_everything_that_ran_passed_then_exit_0_even_with_skipped_checks(
+    submission: Path, graded_as: Callable[..., object], frontend_passing_result: MakeResult,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(frontend_passing_result())
+    assert main(["check", str(submission)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "- skipped" in out and "Total: 6/7 points" in out
+
+
+def test_when_a_check_failed_timed_out_or_errored_then_exit_1_and_the_summary_shows_it(
+    submission: Path, graded_as: Callable[..., object], frontend_result: MakeResult,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(frontend_result())
+    assert main(["check", str(submission)]) == EXIT_FAILED
+    captured = capsys.readouterr()
+    assert "bad::keeps_dtype[cpu]" in captured.out
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize("status", ["failed", "error", "timeout"])
+def test_when_only_one_check_does_not_pass_then_exit_1(
+    status: str, submission: Path, graded_as: Callable[..., object],
+    frontend_passing_result: MakeResult,
+) -> None:
+    result = frontend_passing_result()
+    first = result.exercises[0]
+    broken = dataclasses.replace(first.checks[0], status=status, points=0.0)
+    exercise = dataclasses.replace(first, checks=(broken, *first.checks[1:]))
+    graded_as(result.with_exercises((exercise, *result.exercises[1:])))
+    assert main(["check", str(submission)]) == EXIT_FAILED
+
+
+def test_when_the_submission_could_not_run_then_exit_2_with_one_error_line_and_json_still_written(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_result: MakeResult, capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = frontend_result(error="sub.ipynb: not valid JSON (line 1)")
+    graded_as(result)
+    out = tmp_path / "result.json"
+    assert main(["check", str(submission), "--json", str(out)]) == EXIT_USAGE
+    captured = capsys.readouterr()
+    assert captured.err == "error: sub.ipynb: not valid JSON (line 1)\n"
+    assert SubmissionResult.read(out) == result
+
+
+def test_when_the_file_does_not_exist_then_exit_2_without_grading(
+    tmp_path: Path, graded_as: Callable[..., list[object]], frontend_result: MakeResult,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    calls = graded_as(frontend_result())
+    missing = tmp_path / "nope.ipynb"
+    assert main(["check", str(missing)]) == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        say.ERROR_LINE.format(message=say.NO_SUCH_FILE.format(path=missing)) + "\n"
+    )
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    "argv", [["check"], ["check", "x.ipynb", "--device", "tpu"], ["frobnicate"], []]
+)
+def test_when_the_command_line_is_wrong_then_exit_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == EXIT_USAGE
+    assert "usage: grader" in capsys.readouterr().err
+
+
+def test_when_grading_raises_a_usage_error_then_exit_2_with_its_message(
+    submission: Path, graded_as: Callable[..., object], capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(UsageError("--device cuda was asked for but CUDA is not available here"))
+    assert main(["check", str(submission), "--device", "cuda"]) == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        "error: --device cuda was asked for but CUDA is not available here\n"
+    )
+
+
+def test_when_the_pack_is_unknown_then_exit_2(
+    submission: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    def no_pack(name: str | None = None) -> Pack:
+        raise UsageError(f"unknown exercise pack {name!r}")
+
+    monkeypatch.setattr("grader.registry.load_pack", no_pack)
+    assert main(["check", str(submission), "--pack", "nope"]) == EXIT_USAGE
+    assert capsys.readouterr().err == "error: unknown exercise pack 'nope'\n"
+
+
+def test_when_the_pack_is_broken_then_exit_3_and_blame_the_pack(
+    submission: Path, graded_as: Callable[..., object], capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(ExerciseDefinitionError("check 'x' names 'run_x', which is not defined"))
+    assert main(["check", str(submission)]) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err.startswith("error: the exercise pack is broken: check 'x'") and "Traceback" not in err
+
+
+def test_when_the_grader_has_a_bug_then_exit_3_with_one_line_and_no_traceback(
+    submission: Path, graded_as: Callable[..., object], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("GRADER_DEBUG", raising=False)
+    graded_as(ZeroDivisionError("division by zero"))
+    assert main(["check", str(submission)]) == EXIT_INTERNAL
+    assert capsys.readouterr().err == say.INTERNAL_ERROR.format(
+        type="ZeroDivisionError", message="division by zero"
+    ) + "\n"
+
+
+def test_when_grader_debug_is_set_then_an_internal_error_also_shows_the_traceback(
+    submission: Path, graded_as: Callable[..., object], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GRADER_DEBUG", "1")
+    graded_as(ZeroDivisionError("division by zero"))
+    assert main(["check", str(submission)]) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.endswith("please report it\n")
+
+
+def test_when_json_is_asked_for_then_the_file_reads_back_as_the_same_result(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_result: MakeResult,
+) -> None:
+    result = frontend_result()
+    graded_as(result)
+    out = tmp_path / "out" / "result.json"
+    out.parent.mkdir()
+    main(["check", str(submission), "--json", str(out)])
+    assert SubmissionResult.read(out) == result
+
+
+def test_when_json_goes_to_stdout_then_stdout_is_only_json_and_the_summary_goes_to_stderr(
+    submission: Path, graded_as: Callable[..., object], frontend_result: MakeResult,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = frontend_result()
+    graded_as(result)
+    assert main(["check", str(submission), "--json", "-"]) == EXIT_FAILED
+    captured = capsys.readouterr()
+    assert SubmissionResult.from_dict(json.loads(captured.out)) == result
+    assert "Total: 3/7 points" in captured.err
+
+
+def test_when_the_json_file_cannot_be_written_then_exit_2(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_passing_result: MakeResult, capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(frontend_passing_result())
+    out = tmp_path / "missing-dir" / "result.json"
+    assert main(["check", str(submission), "--json", str(out)]) == EXIT_USAGE
+    assert capsys.readouterr().err.startswith(f"error: cannot write {out}: ")
+
+
+def test_when_options_are_given_then_grade_receives_them_and_the_pack(
+    submission: Path, graded_as: Callable[..., list[dict[str, object]]],
+    frontend_passing_result: MakeResult, frontend_pack_installed: Pack,
+) -> None:
+    calls = graded_as(frontend_passing_result())
+    main([
+        "check", str(submission), "--device", "cpu", "--seed", "7", "--cell-timeout", "5",
+        "--call-timeout", "2.5", "--count-cuda", "--pack", "frontend_pack",
+    ])
+    (call,) = calls
+    assert call["path"] == submission
+    assert call["pack"] is frontend_pack_installed
+    assert call["options"] == grading.GradeOptions(
+        device="cpu", seed=7, cell_timeout=5.0, call_timeout=2.5, count_cuda=True
+    )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "coloured"),
+    [([], {}, True), (["--no-color"], {}, False), ([], {"NO_COLOR": "1"}, False)],
+)
+def test_when_writing_to_a_terminal_then_colour_unless_no_color_is_asked_for(
+    argv: list[str], env: dict[str, str], coloured: bool, submission: Path,
+    graded_as: Callable[..., object], frontend_result: MakeResult,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    graded_as(frontend_result())
+    main(["check", str(submission), *argv])
+    assert ("\x1b[" in terminal.getvalue()) is coloured
+
+
+def test_when_not_writing_to_a_terminal_then_no_colour(
+    submission: Path, graded_as: Callable[..., object], frontend_result: MakeResult,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(frontend_result())
+    main(["check", str(submission)])
+    assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_when_listing_then_the_pack_exercises_and_checks_are_printed_with_points(
+    frontend_pack_installed: Pack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["list"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "frontend_pack: Front-end test pack (7 points)" in out
+    assert "keeps_dtype" in out and "Edge detection" in out
+
+
+def test_when_importing_grader_then_the_public_api_is_there_without_torch() -> None:
+    code = (
+        "import sys, grader; assert 'torch' not in sys.modules and 'nbclient' not in sys.modules;"
+        "print(grader.__version__, grader.grade.__name__, grader.GradeOptions.__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    version, *names = done.stdout.split()
+    assert version and names == ["grade", "GradeOptions"]
+
+
+LIST_WITHOUT_TORCH = """
+import sys
+from pathlib import Path
+import grader.registry
+from grader.exercise import Check, Exercise, Pack
+here = Path(".")
+pack = Pack("p", "P", (Exercise("e", "E", (Check("c", "C", 1.0, "run_c"),)),), "m", "r",
+            here, here, here, here, here)
+grader.registry.load_pack = lambda name=None: pack
+from grader.cli import main
+code = main(["list"])
+print(sorted(m for m in ("torch", "nbclient") if m in sys.modules), code)
+"""
+
+
+def test_when_listing_then_neither_torch_nor_nbclient_is_imported() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LIST_WITHOUT_TORCH], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[] 0"
+
+
+def test_when_run_as_python_dash_m_then_it_is_the_same_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "check", "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0
+    assert "--count-cuda" in done.stdout and say.HELP_COUNT_CUDA[:30] in " ".join(done.stdout.split())
