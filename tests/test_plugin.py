@@ -1,0 +1,333 @@
+"""The pytest plugin end to end with pytester, grading replaced by prepared results (no kernel).
+
+Runs are in-process so `grader.registry.load_pack` and `grader.grading.grade` can be monkeypatched.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import pytest
+
+from grader import cli_messages as say
+from grader import grading
+from grader.errors import UsageError
+from grader.exercise import Pack
+from grader.report import render_failure
+from grader.results import SubmissionResult
+
+MakeResult = Callable[..., SubmissionResult]
+
+ALL_ITEMS = [
+    "sub.ipynb::good::matches[cpu]",
+    "sub.ipynb::good::matches[cuda]",
+    "sub.ipynb::good::secret[cpu]",
+    "sub.ipynb::bad::keeps_dtype[cpu]",
+    "sub.ipynb::broken::runs[cpu]",
+    "sub.ipynb::slow::fast[cpu]",
+    "sub.ipynb::gpu_only::on_cuda[cuda]",
+]
+# Other installed plugins stay out of the inner runs: pytester drops the modules a run imported, so
+# hypothesis's lazy import at summary time would cost a second in every one of them.
+ISOLATED = ("-p", "no:hypothesispytest", "-p", "no:benchmark", "-p", "no:cacheprovider")
+FROM_SAVED = (*ISOLATED, "--grade", "sub.ipynb", "--grade-from", "result.json")
+GRADE = (*ISOLATED, "--grade", "sub.ipynb")
+
+
+@pytest.fixture
+def graded_dir(
+    pytester: pytest.Pytester, frontend_pack_installed: Pack
+) -> Callable[[SubmissionResult], pytest.Pytester]:
+    """A pytester dir holding ``sub.ipynb`` and this result saved as ``result.json``."""
+
+    def make(result: SubmissionResult) -> pytest.Pytester:
+        pytester.makefile(".ipynb", sub="{}")
+        result.write(pytester.path / "result.json")
+        return pytester
+
+    return make
+
+
+@pytest.fixture
+def grade_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
+    """Make `grade` return this result (or raise this); returns the calls it received."""
+
+    def install(outcome: SubmissionResult | BaseException) -> list[dict[str, object]]:
+        calls: list[dict[str, object]] = []
+
+        def fake_grade(path: object, **kwargs: object) -> SubmissionResult:
+            calls.append({"path": path, **kwargs})
+            if isinstance(outcome, BaseException):
+                raise outcome
+            return outcome
+
+        monkeypatch.setattr(grading, "grade", fake_grade)
+        return calls
+
+    return install
+
+
+def outcomes(recorder: pytest.HookRecorder) -> dict[str, str]:
+    """Node id -> passed | failed | skipped, from the call phase (or setup for a skip there)."""
+    passed, skipped, failed = recorder.listoutcomes()
+    return {
+        **{r.nodeid: "passed" for r in passed},
+        **{r.nodeid: "skipped" for r in skipped},
+        **{r.nodeid: "failed" for r in failed},
+    }
+
+
+def failure_texts(recorder: pytest.HookRecorder) -> dict[str, str]:
+    return {r.nodeid: r.longreprtext for r in recorder.listoutcomes()[2]}
+
+
+def test_when_collecting_then_there_is_one_item_per_check_per_device_with_readable_ids(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    run = graded_dir(frontend_result()).runpytest_inprocess(*FROM_SAVED, "--collect-only", "-q")
+    assert run.outlines[: len(ALL_ITEMS)] == ALL_ITEMS
+
+
+def test_when_checks_have_every_status_then_each_item_has_the_matching_outcome(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    recorder = graded_dir(frontend_result()).inline_run(*FROM_SAVED)
+    assert outcomes(recorder) == {
+        "sub.ipynb::good::matches[cpu]": "passed",
+        "sub.ipynb::good::matches[cuda]": "skipped",
+        "sub.ipynb::good::secret[cpu]": "passed",
+        "sub.ipynb::bad::keeps_dtype[cpu]": "failed",
+        "sub.ipynb::broken::runs[cpu]": "failed",
+        "sub.ipynb::slow::fast[cpu]": "failed",
+        "sub.ipynb::gpu_only::on_cuda[cuda]": "skipped",
+    }
+
+
+def test_when_a_check_fails_then_the_failure_is_the_student_message_without_grader_traceback(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    result = frontend_result()
+    pytester = graded_dir(result)
+    run = pytester.runpytest_inprocess(*FROM_SAVED)
+    texts = failure_texts(pytester.inline_run(*FROM_SAVED))
+    assert texts["sub.ipynb::bad::keeps_dtype[cpu]"] == render_failure(result.exercises[1].checks[0])
+    assert texts["sub.ipynb::slow::fast[cpu]"] == "pad did not finish within 10 s and was stopped"
+    assert "Traceback" not in run.stdout.str() and "grader/items.py" not in run.stdout.str()
+
+
+def test_when_a_check_is_skipped_then_the_reason_points_at_the_submission(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    run = graded_dir(frontend_result()).runpytest_inprocess(*FROM_SAVED, "-rs")
+    run.stdout.fnmatch_lines(["SKIPPED [[]2[]] sub.ipynb: CUDA is not available on this machine"])
+
+
+def test_when_writing_junit_xml_then_each_testcase_carries_points_status_and_device(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result())
+    pytester.runpytest_inprocess(*FROM_SAVED, "--junitxml=junit.xml")
+    cases = ET.parse(pytester.path / "junit.xml").getroot().iter("testcase")
+    properties = {
+        f"{case.get('classname')}::{case.get('name')}": {
+            p.get("name"): p.get("value") for p in case.iter("property")
+        }
+        for case in cases
+    }
+    assert properties["sub.ipynb.bad::keeps_dtype[cpu]"] == {
+        "points": "0.0", "max_points": "1.0", "status": "failed", "device": "cpu",
+    }
+    assert properties["sub.ipynb.good::matches[cpu]"]["points"] == "2.0"
+    assert properties["sub.ipynb.good::matches[cuda]"]["status"] == "skipped"
+    assert properties["sub.ipynb.slow::fast[cpu]"]["status"] == "timeout"
+    assert len(properties) == len(ALL_ITEMS)
+
+
+@pytest.mark.parametrize(
+    ("expression", "selected"),
+    [
+        ("gpu", ["sub.ipynb::good::matches[cuda]", "sub.ipynb::gpu_only::on_cuda[cuda]"]),
+        ("hidden", ["sub.ipynb::good::secret[cpu]"]),
+        ("not gpu and not hidden", [i for i in ALL_ITEMS if "cuda" not in i and "secret" not in i]),
+    ],
+)
+def test_when_selecting_by_marker_then_only_the_matching_items_are_collected(
+    expression: str, selected: list[str], graded_dir: Callable[..., pytest.Pytester],
+    frontend_result: MakeResult,
+) -> None:
+    run = graded_dir(frontend_result()).runpytest_inprocess(
+        *FROM_SAVED, "--strict-markers", "-m", expression, "--collect-only", "-q"
+    )
+    assert run.outlines[: len(selected) + 1] == [*selected, ""]
+
+
+def test_when_the_submission_could_not_run_then_every_item_fails_with_the_same_one_line_message(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    result = frontend_result(error="sub.ipynb: not valid JSON (line 1, column 1)")
+    texts = failure_texts(graded_dir(result).inline_run(*FROM_SAVED))
+    assert sorted(texts) == sorted(ALL_ITEMS)
+    assert set(texts.values()) == {"error: sub.ipynb: not valid JSON (line 1, column 1)"}
+
+
+def test_when_grading_for_real_then_the_submission_is_graded_once_for_all_items(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+    grade_calls: Callable[..., list[dict[str, object]]], frontend_pack_installed: Pack,
+) -> None:
+    calls = grade_calls(frontend_result())
+    pytester = graded_dir(frontend_result())
+    recorder = pytester.inline_run(*GRADE)
+    assert len(outcomes(recorder)) == len(ALL_ITEMS)
+    (call,) = calls
+    assert call["path"] == pytester.path / "sub.ipynb"
+    assert call["pack"] is frontend_pack_installed
+    assert call["options"] == grading.GradeOptions()
+
+
+def test_when_options_or_their_ini_twins_are_given_then_grading_receives_them(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+    grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    calls = grade_calls(frontend_result())
+    pytester = graded_dir(frontend_result())
+    pytester.makeini("[pytest]\ngrade_seed = 5\ngrade_call_timeout = 3\ngrade_count_cuda = true\n")
+    pytester.inline_run(*GRADE, "--grade-device", "cpu", "--grade-seed", "7",
+                        "--grade-cell-timeout", "30")
+    assert calls[0]["options"] == grading.GradeOptions(
+        device="cpu", seed=7, cell_timeout=30.0, call_timeout=3.0, count_cuda=True
+    )
+
+
+def test_when_only_collecting_then_nothing_is_graded(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+    grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    calls = grade_calls(frontend_result())
+    graded_dir(frontend_result()).runpytest_inprocess(*GRADE, "--collect-only")
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("raised", "message"),
+    [
+        (RuntimeError("boom"), say.INTERNAL_ERROR.format(type="RuntimeError", message="boom")),
+        (UsageError("no CUDA here"), say.ERROR_LINE.format(message="no CUDA here")),
+    ],
+)
+def test_when_grading_itself_crashes_then_every_item_fails_with_one_line_and_it_is_not_retried(
+    raised: BaseException, message: str, graded_dir: Callable[..., pytest.Pytester],
+    frontend_result: MakeResult, grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    calls = grade_calls(raised)
+    pytester = graded_dir(frontend_result())
+    texts = failure_texts(pytester.inline_run(*GRADE))
+    assert len(texts) == len(ALL_ITEMS) and set(texts.values()) == {message}
+    assert len(calls) == 1
+
+
+def test_when_grade_is_not_given_then_a_normal_test_run_is_unaffected(
+    pytester: pytest.Pytester, grade_calls: Callable[..., list[dict[str, object]]],
+    frontend_result: MakeResult,
+) -> None:
+    calls = grade_calls(frontend_result())
+    pytester.makefile(".ipynb", sub="{}")
+    pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    run = pytester.runpytest_inprocess(*ISOLATED, "--strict-markers")
+    run.assert_outcomes(passed=1)
+    assert "= grade" not in run.stdout.str() and calls == []
+    assert pytester.inline_run(*ISOLATED, "--collect-only").getcalls("pytest_itemcollected")[0] \
+        .item.nodeid == "test_plain.py::test_one"
+
+
+def test_when_paths_are_given_then_the_submission_is_added_to_them(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result())
+    pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    recorder = pytester.inline_run("test_plain.py", *FROM_SAVED)
+    assert set(outcomes(recorder)) == {"test_plain.py::test_one", *ALL_ITEMS}
+
+
+def test_when_no_paths_are_given_then_only_the_submission_is_collected_not_the_testpaths(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result())
+    pytester.makeini("[pytest]\ntestpaths = tests\n")
+    pytester.mkdir("tests").joinpath("test_plain.py").write_text("def test_one():\n    pass\n")
+    recorder = pytester.inline_run(*FROM_SAVED)
+    assert set(outcomes(recorder)) == set(ALL_ITEMS)
+
+
+def test_when_the_submission_is_a_py_module_then_pytest_never_imports_it(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result("test_sub.py"))
+    pytester.makepyfile(test_sub="raise SystemExit('the student module was imported')\n")
+    recorder = pytester.inline_run(*ISOLATED, "--grade", "test_sub.py", "--grade-from",
+                                   "result.json", "--doctest-modules")
+    assert set(outcomes(recorder)) == {i.replace("sub.ipynb", "test_sub.py") for i in ALL_ITEMS}
+
+
+def test_when_the_result_lacks_a_check_then_that_item_says_to_grade_again(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    result = frontend_result()
+    result = result.with_exercises(result.exercises[1:])
+    texts = failure_texts(graded_dir(result).inline_run(*FROM_SAVED))
+    assert texts["sub.ipynb::good::matches[cpu]"] == say.NO_RESULT_FOR_CHECK
+
+
+def test_when_grading_then_the_terminal_summary_shows_the_total(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    run = graded_dir(frontend_result()).runpytest_inprocess(*FROM_SAVED)
+    run.stdout.fnmatch_lines(["*= grade: sub.ipynb =*", "Total: 3/7 points (incomplete: *)"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--grade-from", "result.json"), say.GRADE_FROM_NEEDS_GRADE),
+        (("--grade", "missing.ipynb"), say.NO_SUCH_FILE.format(path="missing.ipynb")),
+        (("--grade", "sub.ipynb", "--grade-from", "sub.ipynb"), "cannot read the result sub.ipynb*"),
+        (("--grade", "sub.ipynb", "-o", "grade_device=tpu"), "unknown device 'tpu'*"),
+    ],
+)
+def test_when_the_options_are_unusable_then_pytest_stops_with_a_usage_error(
+    args: tuple[str, ...], message: str, graded_dir: Callable[..., pytest.Pytester],
+    frontend_result: MakeResult,
+) -> None:
+    run = graded_dir(frontend_result()).runpytest_inprocess(*ISOLATED, *args)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    run.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+def test_when_the_plugin_is_loaded_without_grade_then_nothing_heavy_is_imported() -> None:
+    code = (
+        "import sys, grader.plugin;"
+        "print([m for m in ('torch', 'nbclient', 'jinja2', 'grader.grading') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_when_grading_crashes_then_junit_max_points_follow_the_points_policy(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+    grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    grade_calls(RuntimeError("boom"))
+    pytester = graded_dir(frontend_result())
+    pytester.runpytest_inprocess(*GRADE, "--junitxml=junit.xml")
+    maxima = {
+        f"{case.get('classname')}::{case.get('name')}": next(
+            p.get("value") for p in case.iter("property") if p.get("name") == "max_points"
+        )
+        for case in ET.parse(pytester.path / "junit.xml").getroot().iter("testcase")
+    }
+    assert maxima["sub.ipynb.good::matches[cpu]"] == "2.0"
+    assert maxima["sub.ipynb.good::matches[cuda]"] == "0.0"  # cuda earns nothing by default
