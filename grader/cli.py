@@ -122,9 +122,12 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def exit_code(result: SubmissionResult) -> int:
-    """0 when everything that ran passed, 1 when the student has something to fix, 2 if unusable."""
+    """0 when everything that ran passed, 1 when the student has something to fix, 2 if unusable,
+    3 when a check broke on the grader's side (that is our bug, not the student's)."""
     if result.error is not None:
         return EXIT_USAGE
+    if any(check.internal for check in result.checks):
+        return EXIT_INTERNAL
     if any(check.status in NOT_PASSING for check in result.checks):
         return EXIT_FAILED
     return EXIT_OK

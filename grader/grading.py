@@ -119,7 +119,7 @@ def points_policy(check: Check, device: str, *, count_cuda: bool) -> tuple[bool,
     counting = [d for d in check.devices if d != "cuda" or count_cuda]
     if device not in counting:
         return False, 0.0
-    return True, round(check.points / len(counting), 6)
+    return True, check.points / len(counting)
 
 
 def _grader_side(
@@ -195,12 +195,14 @@ def _run_check(
         )
     except StudentCodeError as exc:
         hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
+        location = submission.where(exc.cell, exc.line) if exc.cell is not None else ""
         return result(exc.status, exc.message, hint=hint, traceback=exc.traceback,
-                      cell=exc.cell, line=exc.line)
-    except GraderError as exc:
-        return result("error", exc.message, hint=exc.hint)
+                      cell=exc.cell, line=exc.line, location=location)
+    except GraderError as exc:  # a malformed exercise definition or our own bug
+        return result("error", exc.message, hint=exc.hint, internal=True)
     except Exception as exc:  # a bug in a check or in the grader: ours, never the student's
-        return result("error", messages.INTERNAL.format(detail=f"{type(exc).__name__}: {exc}"))
+        detail = f"{type(exc).__name__}: {exc}"
+        return result("error", messages.INTERNAL.format(detail=detail), internal=True)
     return result("passed")
 
 

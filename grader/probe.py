@@ -62,16 +62,20 @@ def handle(
     max_bytes = int(request.get("max_bytes", 16 * 2**20))
     try:
         reply = operation(namespace, request, buffers)
-        if reply.get("status") != "ok":
-            return reply, []
-        encoded = {k: wire.encode(v, out, max_bytes=max_bytes) for k, v in reply.items()}
-        return encoded, out
-    except OverflowError as exc:
-        return {"status": "too_large", "message": str(exc)}, []
     except KeyboardInterrupt:
         return {"status": "interrupted"}, []
     except BaseException as exc:  # the student's code may raise anything, SystemExit included
         return {"status": "raised", "exception": describe_exception(exc)}, []
+    if reply.get("status") != "ok":
+        return reply, []
+    try:
+        return {k: wire.encode(v, out, max_bytes=max_bytes) for k, v in reply.items()}, out
+    except OverflowError as exc:
+        return {"status": "too_large", "message": str(exc)}, []
+    except KeyboardInterrupt:
+        return {"status": "interrupted"}, []
+    except Exception as exc:  # encoding is our code: a failure here is not the student's
+        return {"status": "probe_error", "message": f"{type(exc).__name__}: {exc}"}, []
 
 
 def _lookup(namespace: Mapping[str, Any], request: Mapping[str, Any]) -> Any:
@@ -175,8 +179,9 @@ def op_module(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers:
         output = instance(*[_place(a, device, False) for a in forward])
         reply["output"] = output
         if request.get("backward"):
-            reply.update(_backward(output, list(parameters.values())))
-            reply["grads"] = {name: reply.pop("grads")[i] for i, name in enumerate(parameters)}
+            backward = _backward(output, list(parameters.values()))
+            reply["grads"] = dict(zip(parameters, backward.pop("grads"), strict=True))
+            reply.update(backward)
     return reply
 
 
@@ -227,6 +232,8 @@ def _place(value: Any, device: str, requires_grad: bool) -> Any:
         return tensor.requires_grad_(True) if requires_grad else tensor
     if isinstance(value, list | tuple):
         return type(value)(_place(v, device, False) for v in value)
+    if isinstance(value, dict):
+        return {k: _place(v, device, False) for k, v in value.items()}
     return value
 
 

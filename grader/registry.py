@@ -31,7 +31,12 @@ def load_pack(name: str | None = None) -> Pack:
     if name not in packs:
         raise UsageError(f"unknown exercise pack {name!r}; installed: {', '.join(sorted(packs))}")
     (entry,) = [ep for ep in entry_points(group=GROUP) if ep.name == name]
-    pack = entry.load()
+    try:
+        pack = entry.load()
+    except Exception as exc:  # an installed pack that cannot load is its author's fault
+        raise ExerciseDefinitionError(
+            f"exercise pack {name!r} ({entry.value}) failed to load: {type(exc).__name__}: {exc}"
+        ) from None
     if not isinstance(pack, Pack):
         raise ExerciseDefinitionError(f"entry point {entry.value} is not a grader Pack")
     return pack

@@ -21,7 +21,11 @@ STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "timeout", "skipped
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict of one check on one device."""
+    """The verdict of one check on one device.
+
+    ``location`` says where in the student's file the failure happened, as they count ("cell 4,
+    line 2"; "line 37" of a module). ``internal`` marks an error that is the grader's fault.
+    """
 
     id: str
     title: str
@@ -41,6 +45,8 @@ class CheckResult:
     traceback: str | None = None
     cell: int | None = None
     line: int | None = None
+    location: str = ""
+    internal: bool = False
     duration: float = 0.0
 
     @property

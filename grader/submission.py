@@ -78,12 +78,12 @@ def load_submission(path: str | Path) -> Submission:
     size = path.stat().st_size
     if size > MAX_SUBMISSION_BYTES:
         raise SubmissionError(
-            f"{path.name} is {size / 2**20:.0f} MiB, over the {MAX_SUBMISSION_BYTES // 2**20} MiB"
+            f"{path.name} is {size / 2**20:.1f} MiB, over the {MAX_SUBMISSION_BYTES / 2**20:.0f} MiB"
             " limit; clear the notebook's outputs and submit again"
         )
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig" if path.suffix == ".py" else "utf-8")
     except UnicodeDecodeError as exc:
         raise SubmissionError(
             f"{path.name} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start});"
@@ -112,6 +112,8 @@ def _notebook_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     if not isinstance(data, dict) or ("cells" not in data and "worksheets" not in data):
         raise SubmissionError(f"{name} is JSON but not a Jupyter notebook; submit the .ipynb file")
     major = data.get("nbformat")
+    if major is None:
+        raise SubmissionError(f"{name} has no nbformat version; open it in Jupyter and save it again")
     if major != 4:
         raise SubmissionError(
             f"{name} is an nbformat {major} notebook; this grader reads version 4: open and save"
@@ -147,7 +149,7 @@ def _module_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     except SyntaxError as exc:
         raise SubmissionError(
             f"{name}, line {exc.lineno}: SyntaxError: {exc.msg}; fix it so the module can be"
-            " imported (`python {name}` shows the same error)"
+            f" imported (`python {name}` shows the same error)"
         ) from None
     cells = tuple(
         CodeCell(number=number, source=chunk.source, first_line=chunk.first_line)
@@ -155,9 +157,13 @@ def _module_cells(name: str, text: str) -> tuple[CodeCell, ...]:
             (c for c in split_percent(text) if c.kind == "code" and c.source.strip()), start=1
         )
     )
-    if not cells:
+    if not any(_has_code(cell.source) for cell in cells):
         raise SubmissionError(f"{name} has no code outside comments; did you submit the right file?")
     return cells
+
+
+def _has_code(source: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines())
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,8 @@ def top_level_names(source: str) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(t.id for t in targets if isinstance(t, ast.Name))
+            for target in targets:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
         elif isinstance(node, ast.Import | ast.ImportFrom):
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names

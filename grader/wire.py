@@ -140,7 +140,10 @@ def _encode_tensor(tensor: Any, buffers: list[bytes], *, max_bytes: int) -> dict
     nbytes = tensor_nbytes(tensor)
     if used + nbytes > max_bytes:
         raise OverflowError(f"result is {_size(used + nbytes)}, over the {_size(max_bytes)} cap")
-    flat = tensor.detach().to("cpu").contiguous().reshape(-1)
+    # A fresh copy in standard layout: .contiguous() keeps odd strides on one-element views, and
+    # conjugate/negative views must be resolved before their bytes mean what they show.
+    flat = tensor.detach().to("cpu").resolve_conj().resolve_neg().reshape(-1)
+    flat = flat.clone(memory_format=torch.contiguous_format)
     raw = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
     header["buffer"] = len(buffers)
     buffers.append(raw)

@@ -161,8 +161,6 @@ def test_when_nan_is_expected_and_returned_at_the_same_place_then_values_pass() 
     assert_close(value(both.clone()), both, what=WHAT, input={})
 
 
-@pytest.mark.xfail(strict=True, reason="bug: compare.py assert_close turns NaN differences into inf "
-                   "before taking the max, so a NaN (or inf) that matches becomes the 'greatest difference'")
 def test_when_matching_nan_sits_beside_a_real_mismatch_then_greatest_difference_is_the_mismatch() -> None:
     failed = failure(value(torch.tensor([math.nan, 1.0])), torch.tensor([math.nan, 2.0]))
     assert failed.mismatch is not None

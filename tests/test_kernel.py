@@ -102,7 +102,8 @@ def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Kern
 
 def test_when_calling_a_working_function_then_the_value_crosses_as_data(misbehaving):
     _, ctx = misbehaving
-    result = ctx.call_tensor("add", torch.ones(2, 3, dtype=torch.float64), torch.ones(2, 3, dtype=torch.float64))
+    ones = torch.ones(2, 3, dtype=torch.float64)
+    result = ctx.call_tensor("add", ones, ones)
     assert result.dtype == "float64" and result.device == "cpu"
     assert torch.equal(result.data, torch.full((2, 3), 2.0, dtype=torch.float64))
 
@@ -144,7 +145,9 @@ def test_when_a_slot_is_not_filled_then_it_is_a_failure_not_an_error(misbehaving
     ("name", "got"),
     [("as_list", "a list"), ("as_array", "a numpy.ndarray"), ("as_subclass", "a __main__.Mine (a subclass")],
 )
-def test_when_a_function_returns_the_wrong_kind_then_the_message_says_what_it_returned(misbehaving, name, got):
+def test_when_a_function_returns_the_wrong_kind_then_the_message_says_what_it_returned(
+    misbehaving, name, got
+):
     _, ctx = misbehaving
     with pytest.raises(WrongReturn) as raised:
         ctx.call_tensor(name)
@@ -201,7 +204,9 @@ def after():
 '''
 
 
-def test_when_cells_raise_hang_exit_or_kill_the_kernel_then_each_is_recorded_and_the_rest_runs(tmp_path: Path):
+def test_when_cells_raise_hang_exit_or_kill_the_kernel_then_each_is_recorded_and_the_rest_runs(
+    tmp_path: Path,
+):
     path = tmp_path / "cells.py"
     path.write_text(CELLS)
     submission = load_submission(path)
