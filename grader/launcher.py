@@ -46,7 +46,7 @@ class LocalKernelLauncher:
             language="python",
         )
 
-        class ThisInterpreter(KernelSpecManager):  # type: ignore[misc]
+        class ThisInterpreter(KernelSpecManager):
             def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
                 return spec
 

@@ -27,7 +27,7 @@ PROBE_FILE = __file__
 
 def install() -> None:
     """Register the comm target in the running IPython kernel."""
-    from IPython import get_ipython
+    from IPython.core.getipython import get_ipython
 
     shell = get_ipython()
     namespace = shell.user_ns
@@ -129,7 +129,7 @@ def op_call(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers: l
     args = [_place(a, device, i in grad) for i, a in enumerate(_args(request, buffers))]
     kwargs = {k: _place(v, device, False) for k, v in _kwargs(request, buffers).items()}
     torch.manual_seed(int(request.get("seed", 0)))
-    counter = _OpCounter() if request.get("count_ops") else None
+    counter = _op_counter() if request.get("count_ops") else None
     if counter is not None:
         with counter:
             value = function(*args, **kwargs)
@@ -237,28 +237,22 @@ def _place(value: Any, device: str, requires_grad: bool) -> Any:
     return value
 
 
-class _OpCounter:
-    """Counts the torch functions a call dispatches (to judge vectorization by counts, not time)."""
+def _op_counter() -> Any:
+    """A mode that counts the torch functions a call dispatches: vectorization is judged by
+    counts, which do not depend on the machine's speed, never by time."""
+    from torch.overrides import TorchFunctionMode
 
-    def __init__(self) -> None:
-        from torch.overrides import TorchFunctionMode
+    class OpCounter(TorchFunctionMode):
+        def __init__(self) -> None:
+            super().__init__()
+            self.counts: dict[str, int] = {}
 
-        counts: dict[str, int] = {}
-        self.counts = counts
+        def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+            name = getattr(func, "__name__", str(func))
+            self.counts[name] = self.counts.get(name, 0) + 1
+            return func(*args, **(kwargs or {}))
 
-        class Mode(TorchFunctionMode):
-            def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
-                name = getattr(func, "__name__", str(func))
-                counts[name] = counts.get(name, 0) + 1
-                return func(*args, **(kwargs or {}))
-
-        self._mode = Mode()
-
-    def __enter__(self) -> None:
-        self._mode.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        self._mode.__exit__(*exc)
+    return OpCounter()
 
 
 def describe_exception(exc: BaseException) -> dict[str, Any]:
