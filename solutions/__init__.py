@@ -1,0 +1,1 @@
+"""Reference solutions, imported only in the grader process (never sent to a student kernel)."""
