@@ -1,0 +1,1 @@
+"""Exercise packs: what students get (stubs) and the checks that grade them."""

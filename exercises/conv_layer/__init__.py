@@ -1,0 +1,98 @@
+"""The exercise pack for "Convolutions for Images" (Dive into Deep Learning, PyTorch edition).
+
+Declarative and cheap to import (no torch): listing exercises and collecting test items read this
+module only. The check functions live in ``exercises.conv_layer.checks``, the messages and hints in
+``exercises.conv_layer.hints``, and the reference solution, which is also the source the stubs are
+generated from (``python -m grader.authoring``), in ``solutions/conv_layer.py``.
+
+Points count on the devices that exist everywhere (``cpu``, ``meta``) so a score does not depend on
+the grading machine; the ``cuda`` variants are extra evidence unless a course counts them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.exercise import ANY_DEVICE, TENSOR_DEVICES, Check, Device, Exercise, FreeText, Pack
+
+ROOT = Path(__file__).resolve().parent
+SOLUTIONS = ROOT.parents[1] / "solutions"
+
+#: Device-awareness: ``meta`` runs everywhere (inputs without data), ``cuda`` where present.
+DEVICE_AWARE: tuple[Device, ...] = ("meta", "cuda")
+
+CORR2D = Exercise(
+    id="corr2d",
+    title="The cross-correlation operation: corr2d(X, K)",
+    checks=(
+        Check("book_example", "Gives the book's example output", 1, "corr2d_book_example",
+              TENSOR_DEVICES, needs=("corr2d",)),
+        Check("matches_conv2d", "Agrees with torch's conv2d on other shapes", 2,
+              "corr2d_matches_conv2d", TENSOR_DEVICES, needs=("corr2d",)),
+        Check("keeps_dtype", "Keeps the inputs' dtype", 1, "corr2d_keeps_dtype",
+              TENSOR_DEVICES, needs=("corr2d",)),
+        Check("keeps_device", "Keeps the inputs' device", 1, "corr2d_keeps_device",
+              DEVICE_AWARE, needs=("corr2d",)),
+        Check("gradients_match", "Backpropagates to X and K like conv2d", 1,
+              "corr2d_gradients_match", TENSOR_DEVICES, needs=("corr2d",)),
+        Check("inputs_unchanged", "Leaves X and K unchanged", 1, "corr2d_inputs_unchanged",
+              TENSOR_DEVICES, needs=("corr2d",)),
+    ),
+    free_text=(
+        FreeText(
+            "why_cross_correlation",
+            "Why is the operation corr2d computes called a cross-correlation rather than a"
+            " convolution, and why does the difference not matter for learned kernels?",
+        ),
+    ),
+)
+
+CONV2D_LAYER = Exercise(
+    id="conv2d_layer",
+    title="A convolutional layer: Conv2D(kernel_size)",
+    checks=(
+        Check("registers_parameters", "Registers weight and bias as parameters", 1,
+              "layer_registers_parameters", ANY_DEVICE, needs=("Conv2D",)),
+        Check("forward_matches", "Forward is corr2d(x, weight) + bias", 1,
+              "layer_forward_matches", TENSOR_DEVICES, needs=("Conv2D",)),
+        Check("gradients_match", "Backpropagates to weight and bias", 1,
+              "layer_gradients_match", TENSOR_DEVICES, needs=("Conv2D",)),
+    ),
+)
+
+EDGE_DETECTION = Exercise(
+    id="edge_detection",
+    title="Object edge detection in images",
+    checks=(
+        Check("edge_image_is_books", "Builds the book's 6 x 8 image", 1, "edge_image_is_books",
+              ANY_DEVICE, needs=("edge_image",)),
+        Check("kernel_marks_edges", "Marks white-to-black with 1 and black-to-white with -1", 1,
+              "edge_kernel_marks_edges", ANY_DEVICE, needs=("edge_kernel",)),
+        Check("kernel_ignores_horizontal_edges", "Does not respond to horizontal edges", 1,
+              "edge_kernel_ignores_horizontal_edges", ANY_DEVICE, needs=("edge_kernel",)),
+    ),
+)
+
+LEARN_KERNEL = Exercise(
+    id="learn_kernel",
+    title="Learning a kernel: learn_kernel(X, Y, kernel_size, lr, steps)",
+    checks=(
+        Check("recovers_kernel", "Recovers [[1, -1]] from the book's data", 2,
+              "learn_kernel_recovers_kernel", ANY_DEVICE, needs=("learn_kernel",)),
+        Check("loss_decreases", "The squared error decreases with more steps", 1,
+              "learn_kernel_loss_decreases", ANY_DEVICE, needs=("learn_kernel",)),
+    ),
+)
+
+PACK = Pack(
+    id="conv_layer",
+    title="Convolutions for Images",
+    exercises=(CORR2D, CONV2D_LAYER, EDGE_DETECTION, LEARN_KERNEL),
+    checks_module="exercises.conv_layer.checks",
+    reference_module="solutions.conv_layer",
+    root=ROOT,
+    stub_notebook=ROOT / "stub.ipynb",
+    stub_module=ROOT / "stub.py",
+    solution_notebook=SOLUTIONS / "conv_layer.ipynb",
+    solution_module=SOLUTIONS / "conv_layer.py",
+)

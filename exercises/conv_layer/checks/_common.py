@@ -1,0 +1,72 @@
+"""What the conv_layer checks share: seeded inputs, the truth from torch, and the book's data.
+
+The truth is computed here, in the grader, from ``torch.nn.functional.conv2d`` in float64 on the
+check's device (float64 keeps it exact enough to judge a float32 answer by float32 tolerances).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn.functional as F
+
+from grader.context import CheckContext
+from grader.wire import TensorValue
+
+
+def on_cpu(ctx: CheckContext) -> CheckContext:
+    """The same context with calls placed on the CPU.
+
+    A device check first calls on the CPU so that a stub still fails as "not implemented": on meta
+    tensors torch itself raises NotImplementedError ("Cannot copy out of meta tensor"), which the
+    core would otherwise report the same way as an unfilled slot.
+    """
+    twin = copy.copy(ctx)
+    twin.device = "cpu"
+    return twin
+
+
+def randn(ctx: CheckContext, salt: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """Seeded standard-normal values: the same on every device and every run with this seed."""
+    return torch.randn(shape, generator=ctx.generator(salt), dtype=torch.float64).to(dtype)
+
+
+def randint(ctx: CheckContext, salt: int, low: int, high: int) -> int:
+    """A seeded integer in [low, high]."""
+    return int(torch.randint(low, high + 1, (1,), generator=ctx.generator(salt)))
+
+
+def conv_truth(X: torch.Tensor, K: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """Valid 2-D cross-correlation by torch's own conv2d, in float64."""
+    X64 = X.to(device=device, dtype=torch.float64)
+    K64 = K.to(device=device, dtype=torch.float64)
+    return F.conv2d(X64[None, None], K64[None, None])[0, 0]
+
+
+def book_image() -> torch.Tensor:
+    """The book's 6 x 8 image: ones, with the middle four columns (2:6) zero."""
+    X = torch.ones((6, 8))
+    X[:, 2:6] = 0
+    return X
+
+
+BOOK_KERNEL = ((1.0, -1.0),)
+
+
+def book_kernel() -> torch.Tensor:
+    """The book's edge detector [[1, -1]]."""
+    return torch.tensor(BOOK_KERNEL)
+
+
+def values(actual: TensorValue) -> torch.Tensor:
+    """The returned tensor's data in float64, for the misconception detectors."""
+    data: torch.Tensor = actual.data
+    return data.to(torch.float64)
+
+
+def same(actual: TensorValue, expected: torch.Tensor, atol: float = 1e-5) -> bool:
+    """Whether a returned tensor equals ``expected`` (shape and values), for picking a hint."""
+    if actual.data is None or tuple(actual.shape) != tuple(expected.shape):
+        return False
+    return bool(torch.allclose(values(actual), expected.to("cpu", torch.float64), atol=atol))

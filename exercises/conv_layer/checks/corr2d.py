@@ -1,0 +1,160 @@
+"""Checks of ``corr2d(X, K)``: values, dtype, device, gradients and inputs, one idea each.
+
+So the book's own ``corr2d`` (a float32 output allocated on the CPU) earns the value and gradient
+points and loses only the dtype and the device checks, each with its hint.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from exercises.conv_layer import hints
+from exercises.conv_layer.checks._common import conv_truth, on_cpu, randint, randn, same, values
+from grader.compare import assert_close, assert_device, assert_dtype
+from grader.context import CheckContext
+from grader.errors import CheckFailed, NotImplementedYet, StudentRaised
+from grader.wire import TensorValue
+
+WHAT = "corr2d(X, K)"
+FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
+
+
+def corr2d_book_example(ctx: CheckContext) -> None:
+    """The book's figure: a 3 x 3 input and a 2 x 2 kernel give [[19, 25], [37, 43]]."""
+    X = torch.arange(9, dtype=torch.float32).reshape(3, 3)
+    K = torch.arange(4, dtype=torch.float32).reshape(2, 2)
+    actual = ctx.call_tensor("corr2d", X, K)
+    _assert_values(actual, X, K, ctx)
+
+
+def corr2d_matches_conv2d(ctx: CheckContext) -> None:
+    """Random non-square shapes, a 1 x 1 kernel and a kernel as large as the image."""
+    for X, K in _cases(ctx):
+        actual = ctx.call_tensor("corr2d", X, K)
+        _assert_values(actual, X, K, ctx)
+
+
+def corr2d_keeps_dtype(ctx: CheckContext) -> None:
+    """float64 in, float64 out (the book's torch.zeros(shape) makes float32)."""
+    X, K = randn(ctx, 1, 4, 5, dtype=torch.float64), randn(ctx, 2, 2, 3, dtype=torch.float64)
+    actual = ctx.call_tensor("corr2d", X, K)
+    if actual.dtype == "float32":
+        hint = hints.HINT_DTYPE_FLOAT32
+    elif actual.dtype not in FLOAT_DTYPES:
+        hint = hints.HINT_DTYPE_INTEGER
+    else:
+        hint = hints.HINT_DTYPE
+    assert_dtype(actual, "float64", what=WHAT, input={"X": X, "K": K}, hint=hint)
+
+
+def corr2d_keeps_device(ctx: CheckContext) -> None:
+    """Inputs on meta (everywhere) or CUDA give an output on the same device."""
+    X, K = randn(ctx, 3, 5, 6), randn(ctx, 4, 2, 3)
+    on_cpu(ctx).call_tensor("corr2d", X, K)  # an unfilled slot fails here, as not implemented
+    try:
+        actual = ctx.call_tensor("corr2d", X, K)
+    except NotImplementedYet as exc:
+        raise _device_failure(ctx, X, K, hints.DEVICE_NOT_IMPLEMENTED) from exc
+    except StudentRaised as exc:
+        raise _device_failure(ctx, X, K, exc.message) from exc
+    assert_device(actual, ctx.device, what=WHAT, input={"X": X, "K": K}, hint=hints.HINT_DEVICE)
+
+
+def corr2d_gradients_match(ctx: CheckContext) -> None:
+    """The gradients of corr2d(X, K).sum() with respect to X and K equal conv2d's."""
+    X, K = randn(ctx, 5, 5, 7), randn(ctx, 6, 3, 2)
+    try:
+        result = ctx.call("corr2d", X, K, grad=(0, 1))
+    except StudentRaised as exc:  # re-raised as it is; an in-place write gets its hint
+        if _in_place(exc.message):
+            exc.hint = hints.HINT_INPLACE
+        raise
+    ctx.expect_tensor(result.value, "corr2d")
+    inputs = {"X": X, "K": K}
+    if result.grad_error is not None:
+        kind = str(result.grad_error.get("type", ""))
+        message = str(result.grad_error.get("message", ""))
+        if kind == "NotDifferentiable":
+            raise CheckFailed(hints.NOT_DIFFERENTIABLE.format(detail=message),
+                              hint=hints.HINT_NOT_DIFFERENTIABLE, input=inputs)
+        hint = hints.HINT_INPLACE if _in_place(message) else None
+        raise CheckFailed(hints.BACKWARD_RAISED.format(type=kind, message=message), hint=hint,
+                          input=inputs)
+    expected = _true_gradients(X, K, ctx.torch_device)
+    for name, grad, truth in zip(("X", "K"), result.grads, expected, strict=True):
+        if grad is None:
+            raise CheckFailed(hints.NO_GRADIENT.format(name=name),
+                              hint=hints.HINT_DETACHED.format(name=name), input=inputs)
+        assert_close(grad, truth, what=f"the gradient with respect to {name}", input=inputs)
+
+
+def corr2d_inputs_unchanged(ctx: CheckContext) -> None:
+    """X and K hold the same values after the call."""
+    X, K = randn(ctx, 7, 6, 5), randn(ctx, 8, 2, 2)
+    result = ctx.call("corr2d", X, K, return_inputs=True)
+    ctx.expect_tensor(result.value, "corr2d")
+    for name, before, after in zip(("X", "K"), (X, K), result.inputs_after, strict=True):
+        assert_close(ctx.expect_tensor(after, name), before, what=f"{name} after the call",
+                     input={"X": X, "K": K}, hint=hints.HINT_INPLACE, rtol=0.0, atol=0.0)
+
+
+def _in_place(message: str) -> bool:
+    """Autograd's wording for in-place writes it cannot differentiate through."""
+    return "in-place" in message or "inplace" in message
+
+
+def _cases(ctx: CheckContext) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Seeded shapes: two general non-square ones, a 1 x 1 kernel, a kernel the image's size."""
+    cases = []
+    for salt in (10, 20):
+        H, W = randint(ctx, salt, 3, 8), randint(ctx, salt + 1, 3, 8)
+        if W == H:  # non-square images
+            W += 1
+        h, w = randint(ctx, salt + 2, 1, H), randint(ctx, salt + 3, 1, W)
+        h, w = (h, w) if (h, w) != (1, 1) else (2, 1)
+        cases.append((randn(ctx, salt + 4, H, W), randn(ctx, salt + 5, h, w)))
+    H, W = randint(ctx, 30, 2, 7), randint(ctx, 31, 2, 7)
+    cases.append((randn(ctx, 32, H, W + 1), randn(ctx, 33, 1, 1)))
+    H, W = randint(ctx, 40, 1, 5), randint(ctx, 41, 1, 5)
+    cases.append((randn(ctx, 42, H, W + 1), randn(ctx, 43, H, W + 1)))
+    return cases
+
+
+def _assert_values(actual: TensorValue, X: torch.Tensor, K: torch.Tensor, ctx: CheckContext) -> None:
+    truth = conv_truth(X, K, ctx.torch_device)
+    assert_close(actual, truth, what=WHAT, input={"X": X, "K": K},
+                 hint=_misconception(actual, X, K, truth))
+
+
+def _misconception(
+    actual: TensorValue, X: torch.Tensor, K: torch.Tensor, truth: torch.Tensor
+) -> str | None:
+    """Name the known mistake that explains a wrong output, if one does."""
+    if tuple(actual.shape) != tuple(truth.shape):
+        return hints.HINT_OUTPUT_SIZE
+    if actual.data is None:
+        return None
+    if not torch.equal(K, K.flip(0, 1)) and same(actual, conv_truth(X, K.flip(0, 1), truth.device)):
+        return hints.HINT_FLIPPED_KERNEL
+    got = values(actual)
+    if bool((got == got.round()).all()) and not bool((truth == truth.round()).all()):
+        return hints.HINT_ROUNDS
+    return None
+
+
+def _device_failure(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor, detail: str) -> CheckFailed:
+    return CheckFailed(
+        hints.DEVICE_RAISED.format(device=ctx.device, detail=detail), hint=hints.HINT_DEVICE,
+        input={"X": X, "K": K}, expected={"device": ctx.device},
+    )
+
+
+def _true_gradients(
+    X: torch.Tensor, K: torch.Tensor, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    X64 = X.to(device=device, dtype=torch.float64).requires_grad_(True)
+    K64 = K.to(device=device, dtype=torch.float64).requires_grad_(True)
+    F.conv2d(X64[None, None], K64[None, None]).sum().backward()
+    assert X64.grad is not None and K64.grad is not None
+    return X64.grad, K64.grad
