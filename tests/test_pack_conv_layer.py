@@ -1,0 +1,294 @@
+"""The conv_layer pack as a specification: what scores full marks, what scores zero, and what each
+known mistake loses, with which hint.
+
+Submissions here are trusted fixtures graded in-process (``InProcessRunner``): the same probe and
+wire format as a real kernel, in milliseconds. Kernel-based grading is tested in test_end_to_end.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exercises.conv_layer import PACK, hints
+from exercises.conv_layer.checks import learning
+from grader import messages
+from grader.exercise import check_function
+from grader.grading import GradeOptions, grade
+from grader.registry import load_checks
+from grader.results import CheckResult, SubmissionResult
+from grader.runner import InProcessRunner
+from solutions import conv_layer as reference
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+VARIANTS = FIXTURES / "variants"
+ALTERNATIVES = FIXTURES / "alternatives"
+NOT_IMPLEMENTED_END = "is not implemented yet (it raises NotImplementedError)"
+BLAME_CORR2D = hints.HINT_LAYER_USES_CORR2D
+
+#: Each wrong variant (tests/fixtures/variants/NAME.py): every check it fails on cpu/meta, and the
+#: hint that failure must carry (None: the message alone says it).
+EXPECTED: dict[str, dict[str, str | None]] = {
+    "corr2d_book": {
+        "corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_FLOAT32,
+        "corr2d::keeps_device[meta]": hints.HINT_DEVICE,
+    },
+    "corr2d_cpu_output": {"corr2d::keeps_device[meta]": hints.HINT_DEVICE},
+    "corr2d_off_by_one": {
+        "corr2d::book_example[cpu]": hints.HINT_OUTPUT_SIZE,
+        "corr2d::matches_conv2d[cpu]": hints.HINT_OUTPUT_SIZE,
+        "corr2d::gradients_match[cpu]": None,
+        "conv2d_layer::forward_matches[cpu]": BLAME_CORR2D,
+        "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
+    },
+    "corr2d_integer_output": {
+        "corr2d::matches_conv2d[cpu]": hints.HINT_ROUNDS,
+        "corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_INTEGER,
+        "corr2d::gradients_match[cpu]": hints.HINT_NOT_DIFFERENTIABLE,
+        "conv2d_layer::forward_matches[cpu]": BLAME_CORR2D,
+        "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
+    },
+    "corr2d_flipped_kernel": {
+        "corr2d::book_example[cpu]": hints.HINT_FLIPPED_KERNEL,
+        "corr2d::matches_conv2d[cpu]": hints.HINT_FLIPPED_KERNEL,
+        "corr2d::gradients_match[cpu]": None,
+        "conv2d_layer::forward_matches[cpu]": BLAME_CORR2D,
+        "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
+    },
+    "corr2d_modifies_input": {
+        "corr2d::inputs_unchanged[cpu]": hints.HINT_INPLACE,
+        "corr2d::gradients_match[cpu]": hints.HINT_INPLACE,
+        "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
+    },
+    "corr2d_numpy": {
+        "corr2d::keeps_device[meta]": hints.HINT_DEVICE,
+        "corr2d::gradients_match[cpu]": hints.HINT_NOT_DIFFERENTIABLE,
+        "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
+    },
+    "conv2d_plain_weight": {
+        "conv2d_layer::registers_parameters[cpu]": hints.HINT_PLAIN_TENSOR.format(name="weight"),
+        "conv2d_layer::gradients_match[cpu]": hints.HINT_PLAIN_TENSOR.format(name="weight"),
+    },
+    "conv2d_no_bias": {
+        "conv2d_layer::forward_matches[cpu]": hints.HINT_NO_BIAS,
+        "conv2d_layer::gradients_match[cpu]": hints.HINT_NO_BIAS,
+    },
+    "edge_image_inverted": {"edge_detection::edge_image_is_books[cpu]": hints.HINT_IMAGE_INVERTED},
+    "edge_kernel_swapped": {"edge_detection::kernel_marks_edges[cpu]": hints.HINT_SIGNS_SWAPPED},
+    "edge_kernel_horizontal": {
+        "edge_detection::kernel_marks_edges[cpu]": hints.HINT_HORIZONTAL_KERNEL,
+        "edge_detection::kernel_ignores_horizontal_edges[cpu]": hints.HINT_HORIZONTAL_KERNEL,
+    },
+    "edge_kernel_vector": {
+        "edge_detection::kernel_marks_edges[cpu]": hints.HINT_KERNEL_2D,
+        "edge_detection::kernel_ignores_horizontal_edges[cpu]": hints.HINT_KERNEL_2D,
+    },
+    "learn_kernel_no_update": {
+        "learn_kernel::recovers_kernel[cpu]": hints.HINT_NOT_CONVERGED.format(
+            steps=learning.STEPS, lr=learning.LR),
+        "learn_kernel::loss_decreases[cpu]": hints.HINT_NO_UPDATE,
+    },
+    "learn_kernel_ascent": {
+        "learn_kernel::recovers_kernel[cpu]": hints.HINT_NOT_CONVERGED.format(
+            steps=learning.STEPS, lr=learning.LR),
+        "learn_kernel::loss_decreases[cpu]": hints.HINT_ASCENT,
+    },
+    "learn_kernel_no_zero_grad": {
+        "learn_kernel::recovers_kernel[cpu]": hints.HINT_NOT_CONVERGED.format(
+            steps=learning.STEPS, lr=learning.LR),
+        "learn_kernel::loss_decreases[cpu]": hints.HINT_NOT_MONOTONE,
+    },
+    "learn_kernel_mean_loss": {
+        "learn_kernel::recovers_kernel[cpu]": hints.HINT_NOT_CONVERGED.format(
+            steps=learning.STEPS, lr=learning.LR),
+    },
+    "learn_kernel_4d": {
+        "learn_kernel::recovers_kernel[cpu]": hints.HINT_KERNEL_SHAPE,
+        "learn_kernel::loss_decreases[cpu]": hints.HINT_KERNEL_SHAPE,
+    },
+}
+
+
+def has_cuda() -> bool:
+    return bool(torch.cuda.is_available())
+
+
+def grade_here(path: Path, *, seed: int = 0, device: str = "cpu") -> SubmissionResult:
+    """Grade a trusted fixture in this process."""
+    return grade(path, pack=PACK, runner=lambda options: InProcessRunner(),
+                 options=GradeOptions(device=device, seed=seed))
+
+
+def not_passed(result: SubmissionResult) -> dict[str, CheckResult]:
+    return {c.item_id: c for c in result.checks if c.status not in ("passed", "skipped")}
+
+
+def assert_full_marks(result: SubmissionResult) -> None:
+    assert {k: c.message for k, c in not_passed(result).items()} == {}
+    assert result.points == result.max_points > 0
+    assert {c.device for c in result.checks if c.status == "passed"} == {"cpu", "meta"}
+    assert all(c.status == "skipped" for c in result.checks if c.device == "cuda")
+
+
+# --- the pack's shape ---------------------------------------------------------------------------
+def test_when_the_pack_is_listed_then_ids_points_and_check_functions_are_consistent():
+    ids = {e.id: [c.id for c in e.checks] for e in PACK.exercises}
+    assert ids == {
+        "corr2d": ["book_example", "matches_conv2d", "keeps_dtype", "keeps_device",
+                   "gradients_match", "inputs_unchanged"],
+        "conv2d_layer": ["registers_parameters", "forward_matches", "gradients_match"],
+        "edge_detection": ["edge_image_is_books", "kernel_marks_edges",
+                           "kernel_ignores_horizontal_edges"],
+        "learn_kernel": ["recovers_kernel", "loss_decreases"],
+    }
+    assert 15 <= sum(c.points for e in PACK.exercises for c in e.checks) <= 20
+    checks = load_checks(PACK)
+    runs = [c.run for e in PACK.exercises for c in e.checks]
+    assert len(runs) == len(set(runs))
+    assert all(callable(check_function(checks, c)) for e in PACK.exercises for c in e.checks)
+    assert [q.id for e in PACK.exercises for q in e.free_text] == ["why_cross_correlation"]
+
+
+def test_when_the_pack_definition_is_imported_then_torch_is_not():
+    code = "import sys, exercises.conv_layer; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_when_the_reference_is_imported_then_it_prints_nothing():
+    done = subprocess.run([sys.executable, "-c", "import solutions.conv_layer"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout == "" and done.stderr == ""
+
+
+# --- full marks and zero ------------------------------------------------------------------------
+@pytest.mark.parametrize("path", [PACK.solution_module, PACK.solution_notebook],
+                         ids=["module", "notebook"])
+def test_when_the_solution_is_graded_then_it_scores_full_marks(path):
+    result = grade_here(path)
+    assert_full_marks(result)
+    assert all(a.text for a in result.answers)
+
+
+@pytest.mark.parametrize("path", [PACK.stub_module, PACK.stub_notebook], ids=["module", "notebook"])
+def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(path):
+    result = grade_here(path)
+    ran = [c for c in result.checks if c.status != "skipped"]
+    assert ran and result.points == 0
+    assert {c.item_id: c.status for c in ran} == {c.item_id: "failed" for c in ran}
+    assert all(c.message.endswith(NOT_IMPLEMENTED_END) for c in ran), [c.message for c in ran]
+    assert all(a.text is None for a in result.answers)
+
+
+def test_when_the_stub_module_runs_as_a_script_then_it_raises_nothing():
+    subprocess.run([sys.executable, str(PACK.stub_module)], check=True, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("path", sorted(ALTERNATIVES.glob("*.py")), ids=lambda p: p.stem)
+def test_when_a_correct_submission_is_written_differently_then_it_scores_full_marks(path):
+    assert_full_marks(grade_here(path))
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_when_grading_is_reseeded_then_correct_submissions_still_score_full_marks(seed):
+    for path in (PACK.solution_module, *ALTERNATIVES.glob("*.py")):
+        assert_full_marks(grade_here(path, seed=seed))
+
+
+# --- each known mistake loses exactly its checks --------------------------------------------------
+def test_when_a_variant_fixture_exists_then_it_has_an_expectation():
+    assert sorted(p.stem for p in VARIANTS.glob("*.py")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(name):
+    result = grade_here(VARIANTS / f"{name}.py")
+    lost = not_passed(result)
+    assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in EXPECTED[name]}
+    assert {k: c.hint for k, c in lost.items()} == EXPECTED[name]
+    assert not any(c.message.endswith(NOT_IMPLEMENTED_END) for c in lost.values())
+    assert 0 < result.points < result.max_points
+
+
+def test_when_the_books_corr2d_fails_on_meta_then_the_message_explains_the_device():
+    lost = not_passed(grade_here(VARIANTS / "corr2d_book.py"))["corr2d::keeps_device[meta]"]
+    assert lost.message == hints.DEVICE_RAISED.format(device="meta",
+                                                      detail=hints.DEVICE_NOT_IMPLEMENTED)
+
+
+def test_when_learning_never_converges_then_the_losses_are_shown():
+    lost = not_passed(grade_here(VARIANTS / "learn_kernel_no_update.py"))
+    check = lost["learn_kernel::loss_decreases[cpu]"]
+    assert check.message.startswith(hints.LOSS_NOT_DECREASING.split("{")[0])
+    losses = list(check.actual["losses"].values())
+    assert len(losses) == len(learning.LOSS_STEPS) and len(set(losses)) == 1
+
+
+# --- CUDA (extra evidence; runs only where there is a GPU) ---------------------------------------
+@pytest.mark.gpu
+@pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
+def test_when_cuda_is_present_then_the_solution_passes_every_cuda_check():
+    result = grade_here(PACK.solution_module, device="cuda")
+    cuda = [c for c in result.checks if c.device == "cuda"]
+    assert cuda and all(c.status == "passed" for c in cuda), [(c.item_id, c.message) for c in cuda]
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
+def test_when_corr2d_allocates_on_the_cpu_then_on_cuda_only_the_device_and_the_layer_fail():
+    result = grade_here(VARIANTS / "corr2d_cpu_output.py", device="cuda")
+    lost = {k: c for k, c in not_passed(result).items() if k.endswith("[cuda]")}
+    assert set(lost) == {"corr2d::keeps_device[cuda]", "conv2d_layer::forward_matches[cuda]",
+                         "conv2d_layer::gradients_match[cuda]"}
+    assert lost["corr2d::keeps_device[cuda]"].hint == hints.HINT_DEVICE
+    assert lost["conv2d_layer::forward_matches[cuda]"].hint == BLAME_CORR2D
+
+
+# --- the reference and the margins the checks rely on -------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(
+    H=st.integers(1, 7), W=st.integers(1, 7), h=st.integers(1, 7), w=st.integers(1, 7),
+    dtype=st.sampled_from([torch.float32, torch.float64]), seed=st.integers(0, 2**16),
+)
+def test_when_the_reference_corr2d_meets_any_shape_then_it_equals_conv2d(H, W, h, w, dtype, seed):
+    h, w = min(h, H), min(w, W)
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn((H, W), generator=generator, dtype=dtype)
+    K = torch.randn((h, w), generator=generator, dtype=dtype)
+    Y = reference.corr2d(X, K)
+    assert Y.dtype == dtype
+    torch.testing.assert_close(Y, F.conv2d(X[None, None], K[None, None])[0, 0])
+    on_meta = reference.corr2d(X.to("meta"), K.to("meta"))
+    assert on_meta.device.type == "meta" and on_meta.shape == Y.shape
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_when_the_reference_learns_from_any_start_then_it_lands_well_inside_the_tolerance(seed):
+    X = reference.edge_image()
+    Y = reference.corr2d(X, reference.edge_kernel())
+    torch.manual_seed(seed)
+    learned = reference.learn_kernel(X, Y, learning.KERNEL_SIZE, learning.LR, learning.STEPS)
+    # Measured worst case over 2000 seeds: 0.012; the check allows 0.1.
+    assert (learned - reference.edge_kernel()).abs().max() < learning.TOLERANCE / 4
+
+
+def test_when_a_name_is_missing_then_the_check_errors_without_blaming_the_pack(tmp_path):
+    source = (VARIANTS / "corr2d_book.py").read_text()
+    path = tmp_path / "no_edge_kernel.py"
+    path.write_text(source.replace("def edge_kernel():", "def edge_kernel_renamed():"))
+    lost = not_passed(grade_here(path))
+    assert {k for k in lost if k.startswith("edge_detection::")} == {
+        "edge_detection::kernel_marks_edges[cpu]",
+        "edge_detection::kernel_ignores_horizontal_edges[cpu]",
+    }
+    assert lost["edge_detection::kernel_marks_edges[cpu]"].message.startswith(
+        messages.MISSING_NAME.format(name="edge_kernel", where=""))
