@@ -7,6 +7,7 @@ comes back as data; the reference solution is imported here, in the grader, and 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +78,12 @@ class CheckContext:
         self._max_result_bytes = max_result_bytes
         self.stdout = ""
         self.last_stdout = ""
+
+    def on(self, device: str) -> CheckContext:
+        """The same context with calls placed on another device (e.g. a CPU call before a meta one)."""
+        twin = copy.copy(self)
+        twin.device = device
+        return twin
 
     # -- inputs -------------------------------------------------------------------------------
     def generator(self, salt: int = 0) -> Any:
@@ -196,6 +203,9 @@ class CheckContext:
                               hint=messages.HINT_MISSING_NAME.format(name=name))
         if status == "not_callable":
             raise MissingName(messages.NOT_CALLABLE.format(name=name, type=reply.get("type")))
+        if status == "no_attribute":
+            raise StudentRaised(messages.NO_ATTRIBUTE.format(
+                name=name, attribute=reply.get("attribute"), type=reply.get("type")))
         if status == "too_large":
             raise ResultTooLarge(messages.TOO_LARGE.format(name=name, detail=reply.get("message")))
         if status == "interrupted":
@@ -209,8 +219,13 @@ class CheckContext:
         """Turn an exception the probe reported into NotImplementedYet or StudentRaised."""
         type_name = str(exc.get("type", "Exception"))
         message = str(exc.get("message", ""))
-        cell, line, trace = self._student_frames(exc.get("frames") or [])
-        if type_name == "NotImplementedError":
+        frames = exc.get("frames") or []
+        cell, line, trace = self._student_frames(frames)
+        # Only the student's own `raise NotImplementedError` is an unfilled slot; torch raises it
+        # too (e.g. "Cannot copy out of meta tensor" from a C++ call on a student's line), and
+        # that is an error in a filled slot.
+        raised_by_student = bool(frames) and self._frame_text(frames[-1]).startswith("raise")
+        if type_name == "NotImplementedError" and raised_by_student:
             return NotImplementedYet(messages.NOT_IMPLEMENTED.format(name=name),
                                      hint=None, traceback=trace, cell=cell, line=line)
         where = f" at {self._submission.where(cell, line)}" if cell is not None else ""
@@ -231,6 +246,16 @@ class CheckContext:
             where = self._submission.where(number, line)
             kept.append(f"{where}, in {frame.get('name')}\n    {frame.get('line', '').strip()}")
         return cell, line, "\n".join(kept)
+
+    def _frame_text(self, frame: Mapping[str, Any]) -> str:
+        """The source line of a frame in the student's cells ('' outside them), from our copy."""
+        number = self._cell_of(frame)
+        cell = self._submission.cell(number) if number is not None else None
+        if cell is None:
+            return ""
+        lines = cell.source.splitlines()
+        lineno = int(frame.get("lineno", 0))
+        return lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
 
     def _cell_of(self, frame: Mapping[str, Any]) -> int | None:
         match = _CELL_IN_FILENAME.match(str(frame.get("filename", "")))

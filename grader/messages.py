@@ -14,6 +14,7 @@ HINT_RETURN_TENSOR = (
     "return a plain torch.Tensor (not a list, a NumPy array or a tensor subclass): "
     "build the result with torch operations"
 )
+NO_ATTRIBUTE = "{name}'s instance has no attribute {attribute!r} (it is a {type}); the check sets it"
 TOO_LARGE = "{name} returned a result too large to check: {detail}"
 CALL_TIMEOUT = "{name} did not finish within {seconds:g} s and was stopped"
 HINT_TIMEOUT = "look for an infinite loop, or a loop far longer than the input needs"

@@ -171,6 +171,9 @@ def op_module(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers:
         },
     }
     params = wire.decode(request.get("params", {"$dict": {}}), buffers)
+    for name in params:
+        if not hasattr(instance, name):
+            return {"status": "no_attribute", "attribute": name, "type": wire.type_name(instance)}
     with torch.no_grad():
         for name, value in params.items():
             getattr(instance, name).copy_(_place(value, device, False))

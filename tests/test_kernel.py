@@ -78,6 +78,14 @@ def chatty(x):
 def leave():
     sys.exit(0)
 
+def meta_copy():
+    return torch.empty(2, device="meta").cpu()  # torch raises NotImplementedError itself
+
+class NoBias(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(2))
+
 not_a_function = 3
 '''
 
@@ -153,6 +161,21 @@ def test_when_a_function_returns_the_wrong_kind_then_the_message_says_what_it_re
         ctx.call_tensor(name)
     assert got in raised.value.message
     assert raised.value.hint == messages.HINT_RETURN_TENSOR
+
+
+def test_when_torch_itself_raises_not_implemented_then_it_is_an_error_in_a_filled_slot(misbehaving):
+    _, ctx = misbehaving
+    with pytest.raises(StudentRaised, match="meta_copy raised NotImplementedError: Cannot copy out of meta"):
+        ctx.call("meta_copy")
+
+
+def test_when_a_module_lacks_an_attribute_the_check_sets_then_the_message_names_it(misbehaving):
+    _, ctx = misbehaving
+    with pytest.raises(StudentRaised) as raised:
+        ctx.build_module("NoBias", params={"bias": torch.zeros(1)})
+    assert raised.value.message == messages.NO_ATTRIBUTE.format(
+        name="NoBias", attribute="bias", type="__main__.NoBias"
+    )
 
 
 def test_when_a_result_is_several_gigabytes_then_it_is_refused_not_sent(misbehaving):

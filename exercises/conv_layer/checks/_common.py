@@ -6,25 +6,11 @@ check's device (float64 keeps it exact enough to judge a float32 answer by float
 
 from __future__ import annotations
 
-import copy
-
 import torch
 import torch.nn.functional as F
 
 from grader.context import CheckContext
 from grader.wire import TensorValue
-
-
-def on_cpu(ctx: CheckContext) -> CheckContext:
-    """The same context with calls placed on the CPU.
-
-    A device check first calls on the CPU so that a stub still fails as "not implemented": on meta
-    tensors torch itself raises NotImplementedError ("Cannot copy out of meta tensor"), which the
-    core would otherwise report the same way as an unfilled slot.
-    """
-    twin = copy.copy(ctx)
-    twin.device = "cpu"
-    return twin
 
 
 def randn(ctx: CheckContext, salt: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:

@@ -1,0 +1,168 @@
+"""The product as its users meet it: real kernels, the real pack, the CLI and the pytest plugin.
+
+The reference solutions must score full marks (notebook and module), the untouched stubs zero with
+"not implemented" failures, and unusable files a one-line error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import messages
+from grader.grading import GradeOptions, grade
+from grader.registry import load_pack
+from grader.results import SubmissionResult
+
+ROOT = Path(__file__).resolve().parents[1]
+PACK = load_pack("conv_layer")
+
+
+def has_cuda() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def grader_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args, "--no-color"] if args[0] == "check" else
+        [sys.executable, "-m", "grader", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def solution_notebook() -> SubmissionResult:
+    return grade(PACK.solution_notebook, options=GradeOptions(device="auto"))
+
+
+@pytest.fixture(scope="module")
+def stub_notebook() -> SubmissionResult:
+    return grade(PACK.stub_notebook, options=GradeOptions(device="auto"))
+
+
+@pytest.mark.kernel
+def test_when_the_solution_notebook_is_graded_then_it_scores_full_marks(solution_notebook):
+    result = solution_notebook
+    failing = [(c.item_id, c.message) for c in result.checks if c.status not in ("passed", "skipped")]
+    assert failing == []
+    assert result.points == result.max_points > 0
+    assert result.execution.cell_errors == ()
+    assert all(a.text for a in result.answers)
+
+
+@pytest.mark.kernel
+def test_when_the_solution_module_is_graded_then_it_scores_full_marks():
+    result = grade(PACK.solution_module, options=GradeOptions(device="cpu"))
+    assert [c.item_id for c in result.checks if c.status not in ("passed", "skipped")] == []
+    assert result.points == result.max_points > 0
+    assert result.submission.kind == "module"
+
+
+@pytest.mark.kernel
+def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(stub_notebook):
+    result = stub_notebook
+    assert result.points == 0 and result.max_points > 0
+    assert result.execution.cell_errors == ()  # the stub runs top to bottom unfilled
+    ran = [c for c in result.checks if c.status != "skipped"]
+    assert ran and all(c.status == "failed" for c in ran)
+    assert all(c.message.endswith("is not implemented yet (it raises NotImplementedError)") for c in ran)
+    assert all(a.text is None for a in result.answers)
+
+
+@pytest.mark.kernel
+def test_when_graded_without_cuda_then_cuda_checks_are_skipped_with_a_reason_and_count_nothing(
+    solution_notebook,
+):
+    if has_cuda():
+        pytest.skip("this machine has CUDA")
+    cuda = [c for c in solution_notebook.checks if c.device == "cuda"]
+    assert cuda and all(c.status == "skipped" for c in cuda)
+    assert all(c.message == messages.SKIPPED_NO_CUDA and c.max_points == 0 for c in cuda)
+    assert solution_notebook.complete
+
+
+@pytest.mark.kernel
+def test_when_the_result_is_written_then_it_has_the_documented_top_level_keys(solution_notebook):
+    data = json.loads(solution_notebook.to_json())
+    for key in ("schema", "submission", "points", "max_points", "devices", "torch_version",
+                "exercises", "answers", "seed"):
+        assert key in data
+    assert set(data["submission"]) >= {"path", "sha256"}
+    check = data["exercises"][0]["checks"][0]
+    assert set(check) >= {"id", "title", "points", "max_points", "status", "message", "hint",
+                          "device", "input", "expected", "actual"}
+    assert SubmissionResult.from_json(solution_notebook.to_json()) == solution_notebook
+
+
+@pytest.mark.gpu
+@pytest.mark.kernel
+@pytest.mark.skipif("not has_cuda()", reason="needs CUDA")
+def test_when_cuda_is_present_then_the_solution_passes_every_check_on_the_gpu_too():
+    result = grade(PACK.solution_notebook, options=GradeOptions(device="cuda", count_cuda=True))
+    cuda = [c for c in result.checks if c.device == "cuda"]
+    assert cuda and all(c.status == "passed" for c in cuda), [(c.item_id, c.message) for c in cuda]
+    assert result.points == result.max_points and result.complete
+
+
+@pytest.mark.kernel
+def test_when_checking_from_the_command_line_then_exit_codes_follow_the_outcome(tmp_path):
+    passed = grader_cli("check", str(PACK.solution_module), "--device", "cpu",
+                        "--json", str(tmp_path / "r.json"))
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert SubmissionResult.read(tmp_path / "r.json").points > 0
+    failed = grader_cli("check", str(PACK.stub_module), "--device", "cpu")
+    assert failed.returncode == 1
+    assert "not implemented" in failed.stdout
+    assert "Traceback" not in failed.stdout + failed.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("broken.ipynb", b"{not json"),
+        ("old.ipynb", json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": []}).encode()),
+        ("latin1.py", "x = 'caf\u00e9'\n".encode("latin-1")),
+        ("empty.ipynb", json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                                    "cells": []}).encode()),
+        ("syntax.py", b"def corr2d(X, K)\n    return X\n"),
+    ],
+)
+def test_when_the_file_is_unusable_then_the_cli_says_so_in_one_line_and_exits_2(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    done = grader_cli("check", str(path), "--json", str(tmp_path / "r.json"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in done.stdout + done.stderr
+    result = SubmissionResult.read(tmp_path / "r.json")
+    assert result.error and all(c.status == "error" for c in result.checks)
+
+
+def test_when_the_file_is_missing_then_the_cli_exits_2_without_a_traceback(tmp_path):
+    done = grader_cli("check", str(tmp_path / "nowhere.ipynb"))
+    assert done.returncode == 2
+    assert "no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.kernel
+def test_when_pytest_grades_a_submission_then_items_carry_points_into_junit_xml(pytester):
+    import xml.etree.ElementTree as ET
+
+    result = pytester.runpytest_subprocess(
+        "--grade", str(PACK.solution_module), "--grade-device", "cpu", "--junitxml=grades.xml", "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=sum(1 for e in PACK.exercises for c in e.checks for d in c.devices
+                                      if d != "cuda"),
+                           skipped=sum(1 for e in PACK.exercises for c in e.checks for d in c.devices
+                                       if d == "cuda"))
+    tree = ET.parse(pytester.path / "grades.xml")
+    points = [float(p.get("value")) for p in tree.iter("property") if p.get("name") == "points"]
+    assert sum(points) == pytest.approx(sum(c.points for e in PACK.exercises for c in e.checks))
