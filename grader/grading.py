@@ -80,7 +80,10 @@ def grade(
         with ThreadPoolExecutor(max_workers=1) as pool:
             execution = pool.submit(active.start, loaded)
             reference, checks, devices = _grader_side(pack, options)
-            execution.result()
+            try:
+                execution.result()
+            except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
+                return _unusable(loaded.path, pack, options, started, exc.message)
         exercises = tuple(
             _grade_exercise(exercise, loaded, active, checks, reference, devices, options)
             for exercise in pack.exercises

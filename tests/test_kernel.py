@@ -270,3 +270,18 @@ def test_when_a_notebook_prints_fifty_megabytes_then_grading_finishes(tmp_path: 
     finally:
         runner.close()
     assert info.cell_errors == ()
+
+
+def test_when_no_kernel_can_start_then_grade_returns_an_unusable_result_not_an_exception(tmp_path: Path):
+    from grader.grading import GradeOptions, grade
+
+    class BrokenLauncher:
+        async def start(self, cwd: Path) -> object:
+            raise OSError("no python here")
+
+    path = tmp_path / "fine.py"
+    path.write_text("def corr2d(X, K):\n    return X\n")
+    result = grade(path, options=GradeOptions(device="cpu"),
+                   runner=lambda options: KernelRunner(launcher=BrokenLauncher()))
+    assert result.error == "could not start a Python kernel: no python here"
+    assert result.points == 0 and all(c.status == "error" for c in result.checks)
