@@ -92,19 +92,8 @@ def grade(
         info = active.execution()
     finally:
         active.close()
-    return SubmissionResult(
-        submission=_info(loaded.path, loaded.sha256, loaded.kind),
-        pack=pack.id,
-        grader_version=_version("conv-grader"),
-        torch_version=_version("torch"),
-        seed=options.seed,
-        devices=devices,
-        exercises=exercises,
-        started=started,
-        finished=_now(),
-        answers=answers,
-        execution=info,
-    )
+    return _result(_info(loaded.path, loaded.sha256, loaded.kind), pack, options, started,
+                   devices, exercises, answers=answers, execution=info)
 
 
 def _kernel_runner(options: GradeOptions) -> Runner:
@@ -184,11 +173,7 @@ def _run_check(
         return result("skipped", device.reason or "")
     if runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
         return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
-    ctx = CheckContext(
-        runner=runner, submission=submission, reference=reference, device=device.name,
-        seed=options.seed, call_timeout=options.call_timeout,
-        max_result_bytes=options.max_result_bytes,
-    )
+    ctx = _context(runner, submission, reference, device.name, options)
     try:
         check_function(checks, check)(ctx)
     except CheckFailed as failed:
@@ -209,15 +194,21 @@ def _run_check(
     return result("passed")
 
 
+def _context(
+    runner: Runner, submission: Submission, reference: ModuleType, device: str, options: GradeOptions
+) -> CheckContext:
+    return CheckContext(
+        runner=runner, submission=submission, reference=reference, device=device,
+        seed=options.seed, call_timeout=options.call_timeout,
+        max_result_bytes=options.max_result_bytes,
+    )
+
+
 def _free_text(
     pack: Pack, submission: Submission, runner: Runner, reference: ModuleType, options: GradeOptions
 ) -> tuple[FreeTextAnswer, ...]:
     """Collect the 'why' answers for a human reader; a missing or odd value becomes None."""
-    ctx = CheckContext(
-        runner=runner, submission=submission, reference=reference, device="cpu",
-        seed=options.seed, call_timeout=options.call_timeout,
-        max_result_bytes=options.max_result_bytes,
-    )
+    ctx = _context(runner, submission, reference, "cpu", options)
     answers = []
     for exercise in pack.exercises:
         for question in exercise.free_text:
@@ -254,18 +245,27 @@ def _unusable(
         )
         for exercise in pack.exercises
     )
+    return _result(_info(path, _sha256(path), _kind(path)), pack, options, started, devices,
+                   exercises, error=message)
+
+
+def _result(
+    submission: SubmissionInfo,
+    pack: Pack,
+    options: GradeOptions,
+    started: str,
+    devices: tuple[DeviceInfo, ...],
+    exercises: tuple[ExerciseResult, ...],
+    *,
+    answers: tuple[FreeTextAnswer, ...] = (),
+    execution: ExecutionInfo | None = None,
+    error: str | None = None,
+) -> SubmissionResult:
     return SubmissionResult(
-        submission=_info(path, _sha256(path), _kind(path)),
-        pack=pack.id,
-        grader_version=_version("conv-grader"),
-        torch_version=_version("torch"),
-        seed=options.seed,
-        devices=devices,
-        exercises=exercises,
-        started=started,
-        finished=_now(),
-        execution=ExecutionInfo(),
-        error=message,
+        submission=submission, pack=pack.id, grader_version=_version("conv-grader"),
+        torch_version=_version("torch"), seed=options.seed, devices=devices, exercises=exercises,
+        started=started, finished=_now(), answers=answers, execution=execution or ExecutionInfo(),
+        error=error,
     )
 
 

@@ -78,17 +78,17 @@ def handle(
         return {"status": "probe_error", "message": f"{type(exc).__name__}: {exc}"}, []
 
 
-def _lookup(namespace: Mapping[str, Any], request: Mapping[str, Any]) -> Any:
+def _resolve(
+    namespace: Mapping[str, Any], request: Mapping[str, Any], *, must_call: bool
+) -> tuple[Any, dict[str, Any] | None]:
+    """The named object, or the reply that says why there is none to use."""
     name = str(request.get("name"))
     if name not in namespace:
-        raise _Missing(name)
-    return namespace[name]
-
-
-class _Missing(Exception):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
+        return None, {"status": "missing", "name": name}
+    value = namespace[name]
+    if must_call and not callable(value):
+        return None, {"status": "not_callable", "type": wire.type_name(value)}
+    return value, None
 
 
 def op_describe(namespace: Mapping[str, Any], request: Mapping[str, Any], _: list[bytes]) -> Any:
@@ -108,22 +108,17 @@ def op_describe(namespace: Mapping[str, Any], request: Mapping[str, Any], _: lis
 
 def op_get(namespace: Mapping[str, Any], request: Mapping[str, Any], _: list[bytes]) -> Any:
     """Return the value of a variable (free-text answers, structured answers)."""
-    try:
-        return {"status": "ok", "value": _lookup(namespace, request)}
-    except _Missing as missing:
-        return {"status": "missing", "name": missing.name}
+    value, problem = _resolve(namespace, request, must_call=False)
+    return problem or {"status": "ok", "value": value}
 
 
 def op_call(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers: list[bytes]) -> Any:
     """Call a function with arguments placed on a device; optionally backprop a sum of the result."""
     import torch
 
-    try:
-        function = _lookup(namespace, request)
-    except _Missing as missing:
-        return {"status": "missing", "name": missing.name}
-    if not callable(function):
-        return {"status": "not_callable", "type": wire.type_name(function)}
+    function, problem = _resolve(namespace, request, must_call=True)
+    if problem:
+        return problem
     device = _prepare(str(request.get("device", "cpu")))
     grad = [int(i) for i in request.get("grad", ())]
     args = [_place(a, device, i in grad) for i, a in enumerate(_args(request, buffers))]
@@ -149,12 +144,9 @@ def op_module(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers:
     """Build the student's module class, set its parameters, run forward and backward."""
     import torch
 
-    try:
-        cls = _lookup(namespace, request)
-    except _Missing as missing:
-        return {"status": "missing", "name": missing.name}
-    if not callable(cls):
-        return {"status": "not_callable", "type": wire.type_name(cls)}
+    cls, problem = _resolve(namespace, request, must_call=True)
+    if problem:
+        return problem
     device = _prepare(str(request.get("device", "cpu")))
     torch.manual_seed(int(request.get("seed", 0)))
     instance = cls(*_args(request, buffers), **_kwargs(request, buffers))

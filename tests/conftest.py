@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import grading
 from grader.exercise import Check, Exercise, FreeText, Pack
 from grader.results import (
     CellError,
@@ -152,3 +153,24 @@ def frontend_pack_installed(monkeypatch: pytest.MonkeyPatch, frontend_pack: Pack
 
 
 # === end of front-end fixtures =====================================================================
+
+
+@pytest.fixture
+def grade_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
+    """Make `grade` return this result (or raise this); returns the calls it received."""
+
+    def install(outcome: SubmissionResult | BaseException) -> list[dict[str, object]]:
+        calls: list[dict[str, object]] = []
+
+        def fake_grade(path: object, **kwargs: object) -> SubmissionResult:
+            calls.append({"path": path, **kwargs})
+            if isinstance(outcome, BaseException):
+                raise outcome
+            return outcome
+
+        monkeypatch.setattr(grading, "grade", fake_grade)
+        return calls
+
+    return install

@@ -31,23 +31,11 @@ def submission(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def graded_as(
-    monkeypatch: pytest.MonkeyPatch, frontend_pack_installed: Pack
+    grade_calls: Callable[[SubmissionResult | BaseException], list[dict[str, object]]],
+    frontend_pack_installed: Pack,
 ) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
-    """Make `grade` return this result (or raise this exception); returns the calls it received."""
-
-    def install(outcome: SubmissionResult | BaseException) -> list[dict[str, object]]:
-        calls: list[dict[str, object]] = []
-
-        def fake_grade(path: object, **kwargs: object) -> SubmissionResult:
-            calls.append({"path": path, **kwargs})
-            if isinstance(outcome, BaseException):
-                raise outcome
-            return outcome
-
-        monkeypatch.setattr(grading, "grade", fake_grade)
-        return calls
-
-    return install
+    """Make `grade` return this result (or raise this exception), with the test pack installed."""
+    return grade_calls
 
 
 def test_when_everything_that_ran_passed_then_exit_0_even_with_skipped_checks(

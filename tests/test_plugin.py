@@ -51,25 +51,6 @@ def graded_dir(
     return make
 
 
-@pytest.fixture
-def grade_calls(
-    monkeypatch: pytest.MonkeyPatch,
-) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
-    """Make `grade` return this result (or raise this); returns the calls it received."""
-
-    def install(outcome: SubmissionResult | BaseException) -> list[dict[str, object]]:
-        calls: list[dict[str, object]] = []
-
-        def fake_grade(path: object, **kwargs: object) -> SubmissionResult:
-            calls.append({"path": path, **kwargs})
-            if isinstance(outcome, BaseException):
-                raise outcome
-            return outcome
-
-        monkeypatch.setattr(grading, "grade", fake_grade)
-        return calls
-
-    return install
 
 
 def outcomes(recorder: pytest.HookRecorder) -> dict[str, str]:
