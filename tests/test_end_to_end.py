@@ -166,3 +166,46 @@ def test_when_pytest_grades_a_submission_then_items_carry_points_into_junit_xml(
     tree = ET.parse(pytester.path / "grades.xml")
     points = [float(p.get("value")) for p in tree.iter("property") if p.get("name") == "points"]
     assert sum(points) == pytest.approx(sum(c.points for e in PACK.exercises for c in e.checks))
+
+
+MISBEHAVING_SUBMISSION = '''\
+import os
+import numpy as np
+import torch
+from torch import nn
+
+def corr2d(X, K):
+    return np.zeros((X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1))
+
+class Conv2D(nn.Module):
+    def __init__(self, kernel_size):
+        super().__init__()
+        while True:
+            pass
+
+def edge_image():
+    os._exit(1)
+
+def edge_kernel():
+    return [[1.0, -1.0]]
+'''
+
+
+@pytest.mark.kernel
+def test_when_functions_misbehave_then_each_check_gets_its_status_and_grading_goes_on(tmp_path):
+    path = tmp_path / "misbehaving.py"
+    path.write_text(MISBEHAVING_SUBMISSION)
+    result = grade(path, options=GradeOptions(device="cpu", call_timeout=2))
+    by_exercise = {e.id: e for e in result.exercises}
+    statuses = {e.id: {c.status for c in e.checks if c.device != "cuda"} for e in result.exercises}
+    assert statuses["corr2d"] == {"failed"}
+    assert "corr2d returned a numpy.ndarray" in by_exercise["corr2d"].checks[0].message
+    assert statuses["conv2d_layer"] == {"timeout"}
+    assert by_exercise["conv2d_layer"].checks[0].hint == messages.HINT_TIMEOUT
+    image = next(c for c in by_exercise["edge_detection"].checks if c.id == "edge_image_is_books")
+    assert image.status == "error" and "kernel died while running edge_image" in image.message
+    kernel = next(c for c in by_exercise["edge_detection"].checks if c.id == "kernel_marks_edges")
+    assert kernel.status == "failed" and "edge_kernel returned a list" in kernel.message
+    assert statuses["learn_kernel"] == {"error"}  # not defined: reported, not crashed
+    assert result.execution.kernel_restarts == 1  # the loop yielded to SIGINT; os._exit did not
+    assert result.error is None
