@@ -20,7 +20,6 @@ from grader.results import (
     SubmissionResult,
 )
 
-pytest_plugins = ["pytester"]
 
 
 # === front ends (cli, report, pytest plugin): a small pack and results built in code ==============
