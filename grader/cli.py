@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--device", choices=DEVICE_CHOICES, default="auto", help=say.HELP_DEVICE)
     check.add_argument("--json", metavar="OUT", help=say.HELP_JSON)
     check.add_argument("--pack", metavar="NAME", help=say.HELP_PACK)
-    check.add_argument("--seed", metavar="N", type=int, default=0, help=say.HELP_SEED)
+    check.add_argument("--seed", metavar="N", type=_seed, default=0, help=say.HELP_SEED)
     check.add_argument("--cell-timeout", metavar="S", type=_seconds, default=60.0,
                        help=say.HELP_CELL_TIMEOUT)
     check.add_argument("--call-timeout", metavar="S", type=_seconds, default=10.0,
@@ -156,8 +156,15 @@ def _use_color(stream: TextIO, args: argparse.Namespace) -> bool:
 
 def _seconds(text: str) -> float:
     value = float(text)
-    if value <= 0:
+    if not 0 < value < 86_400:  # also refuses nan and inf, which no timer can honour
         raise argparse.ArgumentTypeError(say.NOT_POSITIVE_SECONDS.format(value=text))
+    return value
+
+
+def _seed(text: str) -> int:
+    value = int(text)
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(say.BAD_SEED.format(value=text))
     return value
 
 

@@ -22,7 +22,7 @@ HELP_CALL_TIMEOUT = "seconds one call into a student's function may run before i
 HELP_COUNT_CUDA = "let the CUDA variants of checks carry points (a score then needs a GPU)"
 HELP_JSON = "also write the result as JSON to this file ('-' for standard output)"
 HELP_NO_COLOR = "never colour the summary (the NO_COLOR environment variable does the same)"
-NOT_POSITIVE_SECONDS = "{value} is not a positive number of seconds"
+NOT_POSITIVE_SECONDS = "{value} is not a number of seconds between 0 and 86400"
 HELP_GRADE = "grade this submission and report one test per check per device"
 HELP_GRADE_FROM = (
     "build the test outcomes from a result JSON written by 'grader check --json' "
@@ -50,3 +50,4 @@ SUMMARY_TITLE_CRASHED = "grade"
 # --- marker descriptions registered with pytest ---------------------------------------------------
 MARKER_GPU = "gpu: the CUDA variant of a check; skipped where CUDA is absent"
 MARKER_HIDDEN = "hidden: a check the course keeps hidden from students until grading"
+BAD_SEED = "{value} is not a seed: use a whole number from 0 to 4294967295"

@@ -21,6 +21,7 @@ from grader.errors import (
     MissingName,
     NotImplementedYet,
     ResultTooLarge,
+    StudentCodeError,
     StudentRaised,
     WrongReturn,
 )
@@ -68,6 +69,7 @@ class CheckContext:
         seed: int,
         call_timeout: float,
         max_result_bytes: int,
+        quarantine: dict[str, StudentCodeError] | None = None,
     ) -> None:
         self.device = device
         self.seed = seed
@@ -76,6 +78,8 @@ class CheckContext:
         self._submission = submission
         self._call_timeout = call_timeout
         self._max_result_bytes = max_result_bytes
+        # Functions that hung or killed the kernel, shared by every check of a submission.
+        self._quarantine = quarantine if quarantine is not None else {}
         self.stdout = ""
         self.last_stdout = ""
 
@@ -123,11 +127,11 @@ class CheckContext:
             kwargs=kwargs,
         )
         return CallResult(
-            value=wire.decode(reply.get("value"), buffers),
-            grads=tuple(wire.decode(reply.get("grads", {"$list": []}), buffers)),
-            grad_error=wire.decode(reply.get("grad_error"), buffers),
-            inputs_after=tuple(wire.decode(reply.get("inputs_after", {"$list": []}), buffers)),
-            ops=wire.decode(reply.get("ops", {"$dict": {}}), buffers),
+            value=self._decode(reply.get("value"), buffers),
+            grads=tuple(self._decode(reply.get("grads", {"$list": []}), buffers, list)),
+            grad_error=self._decode(reply.get("grad_error"), buffers),
+            inputs_after=tuple(self._decode(reply.get("inputs_after", {"$list": []}), buffers, list)),
+            ops=self._decode(reply.get("ops", {"$dict": {}}), buffers, dict),
             stdout=self.last_stdout,
         )
 
@@ -153,18 +157,38 @@ class CheckContext:
         )
         return ModuleRun(
             is_module=bool(reply.get("is_module")),
-            type_name=str(wire.decode(reply.get("type", ""), buffers)),
-            parameters=wire.decode(reply.get("parameters", {"$dict": {}}), buffers),
-            attributes=wire.decode(reply.get("attributes", {"$dict": {}}), buffers),
-            output=wire.decode(reply.get("output"), buffers),
-            grads=wire.decode(reply.get("grads", {"$dict": {}}), buffers),
-            grad_error=wire.decode(reply.get("grad_error"), buffers),
+            type_name=str(self._decode(reply.get("type", ""), buffers)),
+            parameters=self._decode(reply.get("parameters", {"$dict": {}}), buffers, dict),
+            attributes=self._decode(reply.get("attributes", {"$dict": {}}), buffers, dict),
+            output=self._decode(reply.get("output"), buffers),
+            grads=self._decode(reply.get("grads", {"$dict": {}}), buffers, dict),
+            grad_error=self._decode(reply.get("grad_error"), buffers),
         )
 
     def get(self, name: str) -> Any:
         """The value of a variable in the student's namespace (structured or free-text answers)."""
         reply, buffers = self._send({"op": "get", "name": name}, name)
-        return wire.decode(reply.get("value"), buffers)
+        return self._decode(reply.get("value"), buffers)
+
+    def warm_up(self, devices: Sequence[str], timeout: float) -> None:
+        """Let torch pay its one-time costs (meta decompositions, a CUDA context) untimed."""
+        self._runner.request(
+            {"op": "warm_up", "devices": list(devices), "name": "warm_up"}, [], timeout=timeout
+        )
+
+    def kinds(self, names: Sequence[str]) -> dict[str, str]:
+        """What each name is in the student's namespace: function, class, value:..., missing."""
+        reply, buffers = self._send({"op": "describe", "names": list(names)}, "describe")
+        kinds = self._decode(reply.get("kinds", {"$dict": {}}), buffers, dict)
+        return {str(k): str(v) for k, v in kinds.items()}
+
+    def missing_error(self, name: str) -> MissingName:
+        """The error for a name the student did not define (saying which cell should have)."""
+        cell = self._submission.defining_cell(name)
+        where = f" ({self._submission.where(cell.number, None)} defines it but did not run)" \
+            if cell else ""
+        return MissingName(messages.MISSING_NAME.format(name=name, where=where),
+                           hint=messages.HINT_MISSING_NAME.format(name=name))
 
     def expect_tensor(self, value: Any, name: str) -> wire.TensorValue:
         """Accept a plain ``torch.Tensor`` only; say what was returned instead."""
@@ -185,7 +209,17 @@ class CheckContext:
         for key, value in values.items():
             request[key] = wire.encode(_as_wire(value), buffers, max_bytes=2**31)
         request.update(device=self.device, seed=self.seed, max_bytes=self._max_result_bytes)
-        reply, out, stdout = self._runner.request(request, buffers, timeout=self._call_timeout)
+        if name in self._quarantine:
+            earlier = self._quarantine[name]
+            raise type(earlier)(messages.QUARANTINED.format(name=name, reason=earlier.message),
+                                hint=earlier.hint)
+        try:
+            reply, out, stdout = self._runner.request(request, buffers, timeout=self._call_timeout)
+        except (CallTimedOut, KernelDied) as exc:  # calling it again would cost the same again
+            self._quarantine[name] = exc
+            raise
+        if not isinstance(reply, dict):
+            raise KernelDied(messages.PROBE_BROKE.format(name=name, detail="not a mapping"))
         self.last_stdout = stdout
         self.stdout += stdout
         status = reply.get("status")
@@ -196,11 +230,7 @@ class CheckContext:
 
     def _raise_for(self, status: Any, reply: Mapping[str, Any], name: str) -> None:
         if status == "missing":
-            cell = self._submission.defining_cell(name)
-            where = f" ({self._submission.where(cell.number, None)} defines it but did not run)" \
-                if cell else ""
-            raise MissingName(messages.MISSING_NAME.format(name=name, where=where),
-                              hint=messages.HINT_MISSING_NAME.format(name=name))
+            raise self.missing_error(name)
         if status == "not_callable":
             raise MissingName(messages.NOT_CALLABLE.format(name=name, type=reply.get("type")))
         if status == "no_attribute":
@@ -269,6 +299,17 @@ class CheckContext:
             if 0 < lineno <= len(lines) and lines[lineno - 1].strip() == text:
                 return cell.number
         return None
+
+
+    def _decode(self, data: Any, buffers: list[bytes], kind: type | None = None) -> Any:
+        """Decode a reply; a reply that breaks the wire format is the kernel's fault, not ours."""
+        try:
+            value = wire.decode(data, buffers)
+        except (wire.WireError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+            raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail=exc)) from None
+        if kind is not None and not isinstance(value, kind | tuple if kind is list else kind):
+            raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail="wrong reply shape"))
+        return value
 
 
 def _as_wire(value: Any) -> Any:

@@ -8,7 +8,7 @@ solution: the two start-up costs overlap instead of adding up.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,7 +39,10 @@ from grader.results import (
 from grader.runner import Runner
 from grader.submission import Submission, load_submission
 
-MAX_KERNEL_DEATHS = 3
+#: A backstop: each function is called no more after it hangs or kills the kernel (quarantine),
+#: so this many replacements means something is badly wrong; stop calling into the kernel.
+MAX_KERNEL_DEATHS = 10
+WARM_UP_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ def grade(
     """
     options = options or GradeOptions()
     pack = pack if isinstance(pack, Pack) else load_pack(pack)
+    if options.device == "cuda":  # say it now, not after running the whole notebook
+        from grader.devices import plan_devices
+
+        plan_devices(options.device, count_cuda=options.count_cuda)
     started = _now()
     try:
         loaded = load_submission(submission)
@@ -84,11 +91,9 @@ def grade(
                 execution.result()
             except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
                 return _unusable(loaded.path, pack, options, started, exc.message)
-        exercises = tuple(
-            _grade_exercise(exercise, loaded, active, checks, reference, devices, options)
-            for exercise in pack.exercises
-        )
-        answers = _free_text(pack, loaded, active, reference, options)
+        session = _Session(loaded, active, checks, reference, devices, options, pack.needed_names)
+        exercises = tuple(session.grade_exercise(exercise) for exercise in pack.exercises)
+        answers = _free_text(pack, session)
         info = active.execution()
     finally:
         active.close()
@@ -124,97 +129,96 @@ def _grader_side(
     return load_reference(pack), load_checks(pack), devices
 
 
-def _grade_exercise(
-    exercise: Exercise,
-    submission: Submission,
-    runner: Runner,
-    checks: ModuleType,
-    reference: ModuleType,
-    devices: tuple[DeviceInfo, ...],
-    options: GradeOptions,
-) -> ExerciseResult:
-    results = tuple(
-        _run_check(exercise, check, device, submission, runner, checks, reference, options)
-        for check, device in _variants(exercise, devices)
-    )
-    return ExerciseResult(id=exercise.id, title=exercise.title, checks=results)
+class _Session:
+    """What every check of one submission shares: the kernel, the loaded checks and reference,
+    the devices, the names found missing and the functions quarantined after hanging."""
 
+    def __init__(
+        self,
+        submission: Submission,
+        runner: Runner,
+        checks: ModuleType,
+        reference: ModuleType,
+        devices: tuple[DeviceInfo, ...],
+        options: GradeOptions,
+        needed: tuple[str, ...],
+    ) -> None:
+        self.submission, self.runner, self.checks = submission, runner, checks
+        self.reference, self.devices, self.options = reference, devices, options
+        self.quarantine: dict[str, StudentCodeError] = {}
+        ctx = self.context("cpu")
+        try:
+            ctx.warm_up([d.name for d in devices if d.available and d.name != "cpu"], WARM_UP_TIMEOUT)
+            self.missing = {n for n, kind in ctx.kinds(needed).items() if kind == "missing"}
+        except StudentCodeError:  # a broken kernel: each check will say so itself
+            self.missing = set()
 
-def _variants(exercise: Exercise, devices: tuple[DeviceInfo, ...]) -> Iterator[tuple[Check, DeviceInfo]]:
-    by_name = {d.name: d for d in devices}
-    for check in exercise.checks:
-        for name in check.devices:
-            yield check, by_name[name]
-
-
-def _run_check(
-    exercise: Exercise,
-    check: Check,
-    device: DeviceInfo,
-    submission: Submission,
-    runner: Runner,
-    checks: ModuleType,
-    reference: ModuleType,
-    options: GradeOptions,
-) -> CheckResult:
-    counts, max_points = points_policy(check, device.name, count_cuda=options.count_cuda)
-
-    def result(status: str, message: str = "", **details: object) -> CheckResult:
-        return CheckResult(
-            id=check.id, title=check.title, exercise=exercise.id, device=device.name,
-            status=status,  # type: ignore[arg-type]
-            points=max_points if status == "passed" else 0.0, max_points=max_points,
-            message=message, counts=counts, hidden=check.hidden,
-            duration=round(time.perf_counter() - started, 4), **details,  # type: ignore[arg-type]
+    def context(self, device: str) -> CheckContext:
+        return CheckContext(
+            runner=self.runner, submission=self.submission, reference=self.reference, device=device,
+            seed=self.options.seed, call_timeout=self.options.call_timeout,
+            max_result_bytes=self.options.max_result_bytes, quarantine=self.quarantine,
         )
 
-    started = time.perf_counter()
-    if not device.available:
-        return result("skipped", device.reason or "")
-    if runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
-        return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
-    ctx = _context(runner, submission, reference, device.name, options)
-    try:
-        check_function(checks, check)(ctx)
-    except CheckFailed as failed:
-        return result(
-            "failed", failed.message, hint=failed.hint, input=failed.input,
-            expected=failed.expected, actual=failed.actual, mismatch=failed.mismatch,
+    def grade_exercise(self, exercise: Exercise) -> ExerciseResult:
+        by_name = {d.name: d for d in self.devices}
+        results = tuple(
+            self.run_check(exercise, check, by_name[device])
+            for check in exercise.checks
+            for device in check.devices
         )
-    except StudentCodeError as exc:
-        hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
-        location = submission.where(exc.cell, exc.line) if exc.cell is not None else ""
-        return result(exc.status, exc.message, hint=hint, traceback=exc.traceback,
-                      cell=exc.cell, line=exc.line, location=location)
-    except GraderError as exc:  # a malformed exercise definition or our own bug
-        return result("error", exc.message, hint=exc.hint, internal=True)
-    except Exception as exc:  # a bug in a check or in the grader: ours, never the student's
-        detail = f"{type(exc).__name__}: {exc}"
-        return result("error", messages.INTERNAL.format(detail=detail), internal=True)
-    return result("passed")
+        return ExerciseResult(id=exercise.id, title=exercise.title, checks=results)
+
+    def run_check(self, exercise: Exercise, check: Check, device: DeviceInfo) -> CheckResult:
+        counts, max_points = points_policy(check, device.name, count_cuda=self.options.count_cuda)
+        started = time.perf_counter()
+
+        def result(status: str, message: str = "", **details: object) -> CheckResult:
+            return CheckResult(
+                id=check.id, title=check.title, exercise=exercise.id, device=device.name,
+                status=status,  # type: ignore[arg-type]
+                points=max_points if status == "passed" else 0.0, max_points=max_points,
+                message=message, counts=counts, hidden=check.hidden,
+                duration=round(time.perf_counter() - started, 4), **details,  # type: ignore[arg-type]
+            )
+
+        if not device.available:
+            return result("skipped", device.reason or "")
+        if self.runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
+            return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
+        ctx = self.context(device.name)
+        try:
+            for name in check.needs:
+                if name in self.missing:
+                    raise ctx.missing_error(name)
+            check_function(self.checks, check)(ctx)
+        except CheckFailed as failed:
+            return result(
+                "failed", failed.message, hint=failed.hint, input=failed.input,
+                expected=failed.expected, actual=failed.actual, mismatch=failed.mismatch,
+            )
+        except StudentCodeError as exc:
+            hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
+            location = self.submission.where(exc.cell, exc.line) if exc.cell is not None else ""
+            return result(exc.status, exc.message, hint=hint, traceback=exc.traceback,
+                          cell=exc.cell, line=exc.line, location=location)
+        except GraderError as exc:  # a malformed exercise definition or our own bug
+            return result("error", exc.message, hint=exc.hint, internal=True)
+        except Exception as exc:  # a bug in a check or in the grader: ours, never the student's
+            detail = f"{type(exc).__name__}: {exc}"
+            return result("error", messages.INTERNAL.format(detail=detail), internal=True)
+        return result("passed")
 
 
-def _context(
-    runner: Runner, submission: Submission, reference: ModuleType, device: str, options: GradeOptions
-) -> CheckContext:
-    return CheckContext(
-        runner=runner, submission=submission, reference=reference, device=device,
-        seed=options.seed, call_timeout=options.call_timeout,
-        max_result_bytes=options.max_result_bytes,
-    )
-
-
-def _free_text(
-    pack: Pack, submission: Submission, runner: Runner, reference: ModuleType, options: GradeOptions
-) -> tuple[FreeTextAnswer, ...]:
+def _free_text(pack: Pack, session: _Session) -> tuple[FreeTextAnswer, ...]:
     """Collect the 'why' answers for a human reader; a missing or odd value becomes None."""
-    ctx = _context(runner, submission, reference, "cpu", options)
+    ctx = session.context("cpu")
     answers = []
     for exercise in pack.exercises:
         for question in exercise.free_text:
             try:
                 value = ctx.get(question.id)
-            except (StudentCodeError, KernelDied):
+            except StudentCodeError:
                 value = None
             text = value.strip() if isinstance(value, str) and value.strip() else None
             answers.append(FreeTextAnswer(question.id, exercise.id, question.prompt, text))

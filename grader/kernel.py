@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import threading
 import time
@@ -34,6 +35,12 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"(?:Cell In\s*\[\d*\]|<cell[^>]*>|File [^,]+),\s*line (\d+)")
 MAX_STDOUT = 64 * 1024
 MAX_TRACEBACK_LINES = 40
+#: The most the kernel may send in one message frame: ZMQ drops a larger one before we read it
+#: (set on the client's own context: the manager's is not the one its sockets come from).
+MAX_MESSAGE_BYTES = 64 * 2**20
+MAX_JSON_PART = MAX_MESSAGE_BYTES
+#: Cells that hung or killed the kernel before we stop replaying: each costs a timeout and a restart.
+MAX_POISONED_CELLS = 5
 INTERRUPT_GRACE = 2.0
 STARTUP_TIMEOUT = 60.0
 
@@ -96,7 +103,7 @@ class KernelRunner:
         return self._info
 
     async def _boot(self, errors: dict[int, CellError]) -> None:
-        """Start a kernel and run every cell not known to hang or kill it; then start the probe.
+        """Start a kernel with the probe in it, then run every cell not known to hang or kill it.
 
         When a cell hangs or kills the kernel, the kernel is replaced and the run starts over
         without that cell: each cell can cause at most one restart, so this terminates.
@@ -104,35 +111,43 @@ class KernelRunner:
         assert self._submission is not None
         while True:
             await self._new_kernel()
+            await self._install_probe()
             poisoned = await self._run_cells(self._submission.cells, errors)
             if poisoned is None:
                 break
             self._poisoned.add(poisoned)
+            if len(self._poisoned) >= MAX_POISONED_CELLS:
+                raise SubmissionError(messages.TOO_MANY_BAD_CELLS.format(count=len(self._poisoned)))
             self._info = replace(self._info, kernel_restarts=self._info.kernel_restarts + 1)
-        await self._install_probe()
 
     async def _new_kernel(self) -> None:
-        import nbformat
-        from nbclient import NotebookClient
+        import zmq
+        import zmq.asyncio
 
         await self._kill()
         assert self._submission is not None
         try:
             self._km = await self.launcher.start(self._submission.path.parent)
-            client = NotebookClient(nbformat.v4.new_notebook(), km=self._km)
-            client.startup_timeout = int(STARTUP_TIMEOUT)
-            self._kc = await client.async_start_new_kernel_client()
+            context = zmq.asyncio.Context()
+            context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+            self._kc = self._km.client(context=context)
+            self._kc.allow_stdin = False
+            self._kc.start_channels()
+            await self._kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
         except Exception as exc:
             raise SubmissionError(f"could not start a Python kernel: {exc}") from exc
+        # From here on the kernel runs student code: decode what it sends with bounded JSON.
+        self._kc.session.unpack = safe_unpack
 
     async def _run_cells(self, cells: tuple[CodeCell, ...], errors: dict[int, CellError]) -> int | None:
         """Run the cells; return the number of a cell that hung or killed the kernel, if any."""
         import nbformat
-        from nbclient import NotebookClient
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+        _ErrorsOnlyClient = _errors_only_client()
+
         notebook = nbformat.v4.new_notebook()
-        client = NotebookClient(
+        client = _ErrorsOnlyClient(
             notebook, km=self._km, timeout=int(max(1, self.cell_timeout)),
             allow_errors=True, interrupt_on_timeout=False, record_timing=False,
         )
@@ -156,6 +171,12 @@ class KernelRunner:
                 errors.setdefault(cell.number, CellError(
                     cell.number, "died", "DeadKernelError",
                     messages.CELL_DIED.format(where=where, detail="os._exit, a crash or out of memory"),
+                    location=where))
+                return cell.number
+            except Exception as exc:  # the kernel sent something no kernel should: drop it
+                errors.setdefault(cell.number, CellError(
+                    cell.number, "died", type(exc).__name__,
+                    messages.CELL_DIED.format(where=where, detail="it sent a malformed message"),
                     location=where))
                 return cell.number
             error = next((o for o in node.outputs if o.get("output_type") == "error"), None)
@@ -203,6 +224,9 @@ class KernelRunner:
         except _Died:
             await self._replace_kernel()
             raise KernelDied(messages.KERNEL_DIED.format(name=name)) from None
+        except _Malformed:
+            await self._replace_kernel()
+            raise KernelDied(messages.MALFORMED.format(name=name)) from None
 
     async def _await_reply(
         self, request_id: str, msg_id: str, timeout: float, stdout: list[str]
@@ -219,15 +243,22 @@ class KernelRunner:
                 if not await self._km.is_alive():
                     raise _Died from None
                 continue
-            if msg["parent_header"].get("msg_id") != msg_id:
+            except Exception:  # undecodable: too deep, too large, not JSON
+                raise _Malformed from None
+            parent, content = msg.get("parent_header"), msg.get("content")
+            if not isinstance(parent, dict) or parent.get("msg_id") != msg_id:
                 continue
-            kind, content = msg["msg_type"], msg["content"]
+            if not isinstance(content, dict):
+                raise _Malformed
+            kind = msg["msg_type"]
             if kind == "stream" and printed < MAX_STDOUT:
                 text = str(content.get("text", ""))[: MAX_STDOUT - printed]
                 printed += len(text)
                 stdout.append(text)
             elif kind == "comm_msg" and content.get("comm_id") == self._comm_id:
-                data = content.get("data") or {}
+                data = content.get("data")
+                if not isinstance(data, dict):
+                    raise _Malformed
                 if data.get("id") == request_id:
                     return dict(data), [bytes(b) for b in msg.get("buffers") or ()]
 
@@ -247,6 +278,7 @@ class KernelRunner:
         """Stop the kernel at once: a polite shutdown costs half a second and buys nothing."""
         if self._kc is not None:
             self._kc.stop_channels()
+            self._kc.context.destroy(linger=0)
             self._kc = None
         if self._km is not None:
             with contextlib.suppress(Exception):  # already dead: nothing left to stop
@@ -257,6 +289,42 @@ class KernelRunner:
 
 class _Died(Exception):
     """The kernel process is gone."""
+
+
+class _Malformed(Exception):
+    """The kernel sent a message that is not a well-formed reply."""
+
+
+def safe_unpack(data: bytes | str) -> Any:
+    """JSON with bounds, for everything the kernel sends once student code runs.
+
+    jupyter_client's default (orjson where installed) crashed the grader process on 200,000 nested
+    brackets; the standard library raises RecursionError instead, which we turn into ValueError.
+    """
+    if len(data) > MAX_JSON_PART:
+        raise ValueError(f"a message part of {len(data)} bytes")
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("a message nested too deeply") from None
+
+
+def _errors_only_client() -> type:
+    """An nbclient that keeps a cell's error output and drops everything else it prints.
+
+    nbclient holds every output of a cell until the cell ends, so a print loop would grow the
+    grader's memory without bound; grading needs only the error, and the kernel's stream is
+    not evidence of anything.
+    """
+    from nbclient import NotebookClient
+
+    class ErrorsOnlyClient(NotebookClient):
+        def output(self, outs: Any, msg: dict[str, Any], display_id: Any, cell_index: int) -> Any:
+            if msg.get("msg_type") != "error":
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return ErrorsOnlyClient
 
 
 def _cell_error(submission: Submission, cell: CodeCell, error: Mapping[str, Any]) -> CellError:

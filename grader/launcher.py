@@ -2,9 +2,9 @@
 
 The default launcher starts an ipykernel with this very interpreter (never whatever 'python3'
 kernelspec happens to be installed), over ZMQ ``ipc`` sockets in a private directory (so a sandbox
-can later run the kernel with no network at all), with a cap on the size of any message the kernel
-may send us. A sandboxing launcher (setpriv + bwrap + prlimit) only has to change ``argv`` and the
-environment here; nothing outside this module knows how kernels come to be.
+can later run the kernel with no network at all). A sandboxing launcher (setpriv + bwrap +
+prlimit) only has to change ``argv`` and the environment here; nothing outside this module knows
+how kernels come to be.
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ class KernelLauncher(Protocol):
 
 @dataclass
 class LocalKernelLauncher:
-    """An ipykernel subprocess of this interpreter, on unix sockets, with capped messages."""
+    """An ipykernel subprocess of this interpreter, on unix sockets."""
 
-    max_message_bytes: int = 32 * 2**20
     extra_env: dict[str, str] = field(default_factory=lambda: {"MPLBACKEND": "agg"})
 
     async def start(self, cwd: Path) -> Any:
@@ -50,18 +49,19 @@ class LocalKernelLauncher:
             def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
                 return spec
 
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, self.max_message_bytes)
         sockets = tempfile.mkdtemp(prefix="grader-")
         manager = AsyncKernelManager(
             kernel_name="grader",
             kernel_spec_manager=ThisInterpreter(),
-            context=context,
+            context=zmq.asyncio.Context(),
             transport="ipc",
             ip=os.path.join(sockets, "k"),
         )
+        from grader.probe import PROBE_FILE, PROBE_PATH_VARIABLE
+
         env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
         env.update(self.extra_env)
+        env[PROBE_PATH_VARIABLE] = PROBE_FILE
         await manager.start_kernel(
             cwd=str(cwd), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"]
         )

@@ -18,17 +18,69 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grader import wire
+if __package__:
+    from grader import wire
+else:  # loaded by path inside the kernel: the wire format sits next to this file
+    import importlib.util as _importlib_util
+    from pathlib import Path as _Path
+
+    _spec = _importlib_util.spec_from_file_location("_grader_wire", _Path(__file__).with_name("wire.py"))
+    assert _spec is not None and _spec.loader is not None
+    wire = _importlib_util.module_from_spec(_spec)
+    sys.modules["_grader_wire"] = wire
+    _spec.loader.exec_module(wire)
 
 COMM_TARGET = "grader.probe"
-BOOTSTRAP = "import grader.probe as _grader_probe; _grader_probe.install(); del _grader_probe"
+#: Where the launcher tells the kernel this file is. Loading it by path (not ``import grader``)
+#: means a student's own ``grader.py`` next to their notebook cannot shadow the probe.
+PROBE_PATH_VARIABLE = "GRADER_PROBE_PATH"
+BOOTSTRAP = (
+    "def _grader_bootstrap():\n"
+    "    import importlib.util, os, sys\n"
+    "    spec = importlib.util.spec_from_file_location('_grader_probe', os.environ['GRADER_PROBE_PATH'])\n"
+    "    module = importlib.util.module_from_spec(spec)\n"
+    "    sys.modules['_grader_probe'] = module\n"
+    "    spec.loader.exec_module(module)\n"
+    "    module.install()\n"
+    "_grader_bootstrap()\n"
+    "del _grader_bootstrap\n"
+)
 PROBE_FILE = __file__
 
 
+#: What the student's code may print in all before the rest is dropped (with a note). Without it a
+#: print loop sends one message of hundreds of MB, past what the grader accepts from a kernel.
+MAX_PRINTED = 8 * 2**20
+TRUNCATED = "\n[the grader stopped showing output here: over {size} MiB printed]\n"
+
+
+class _CappedStream:
+    """A stdout/stderr that forwards at most ``budget`` characters, then one note."""
+
+    def __init__(self, stream: Any, budget: list[int]) -> None:
+        self._stream = stream
+        self._budget = budget  # shared by stdout and stderr
+
+    def write(self, text: str) -> int:
+        if self._budget[0] > 0:
+            kept = text[: self._budget[0]]
+            self._budget[0] -= len(kept)
+            self._stream.write(kept)
+            if self._budget[0] <= 0:
+                self._stream.write(TRUNCATED.format(size=MAX_PRINTED // 2**20))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def install() -> None:
-    """Register the comm target in the running IPython kernel."""
+    """Cap what the kernel prints and register the comm target; runs before the student's cells."""
     from IPython.core.getipython import get_ipython
 
+    budget = [MAX_PRINTED]
+    sys.stdout = _CappedStream(sys.stdout, budget)
+    sys.stderr = _CappedStream(sys.stderr, budget)
     shell = get_ipython()
     namespace = shell.user_ns
 
@@ -168,7 +220,10 @@ def op_module(namespace: Mapping[str, Any], request: Mapping[str, Any], buffers:
             return {"status": "no_attribute", "attribute": name, "type": wire.type_name(instance)}
     with torch.no_grad():
         for name, value in params.items():
-            getattr(instance, name).copy_(_place(value, device, False))
+            target, placed = getattr(instance, name), _place(value, device, False)
+            if isinstance(target, torch.Tensor) and target.numel() == placed.numel():
+                placed = placed.reshape(target.shape)  # a bias of shape () or (1,) is a choice
+            target.copy_(placed)
     forward = wire.decode(request.get("forward", {"$list": []}), buffers)
     if forward:
         output = instance(*[_place(a, device, False) for a in forward])
@@ -184,10 +239,27 @@ def _prepare(device: str) -> str:
     """Exact float32 on CUDA, as in the grader (``grader.devices.exact_float32``): TF32 is a
     precision choice of the machine, not the student's mistake."""
     if device.startswith("cuda"):
-        from grader.devices import exact_float32
+        import torch
 
-        exact_float32()
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
     return device
+
+
+def op_warm_up(namespace: Mapping[str, Any], request: Mapping[str, Any], _: list[bytes]) -> Any:
+    """Pay torch's one-time costs before any timed call: the first op on a meta tensor imports
+    torch's Python decompositions (about a second), the first CUDA op creates a context. A
+    student's call must not time out for what torch does once."""
+    import torch
+
+    for device in request.get("devices", ()):
+        if device == "meta":
+            (torch.ones(2, 2, device="meta") * 2).sum()
+        elif str(device).startswith("cuda") and torch.cuda.is_available():
+            _prepare(str(device))
+            x = torch.ones(1, 1, 4, 4, device=device)
+            torch.nn.functional.conv2d(x, x[..., :2, :2]).sum().item()
+    return {"status": "ok"}
 
 
 def _backward(value: Any, leaves: list[Any]) -> dict[str, Any]:
@@ -265,4 +337,5 @@ OPERATIONS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any], list[bytes
     "get": op_get,
     "call": op_call,
     "module": op_module,
+    "warm_up": op_warm_up,
 }

@@ -104,6 +104,9 @@ def _notebook_cells(name: str, text: str) -> tuple[CodeCell, ...]:
 
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise SubmissionError(f"{name} is nested too deeply to be a notebook; submit the .ipynb that"
+                              " Jupyter saved") from None
     except json.JSONDecodeError as exc:
         raise SubmissionError(
             f"{name} is not valid notebook JSON (line {exc.lineno}, column {exc.colno}: {exc.msg});"
@@ -112,6 +115,8 @@ def _notebook_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     if not isinstance(data, dict) or ("cells" not in data and "worksheets" not in data):
         raise SubmissionError(f"{name} is JSON but not a Jupyter notebook; submit the .ipynb file")
     major = data.get("nbformat")
+    if isinstance(major, str) and major.isdigit():
+        major = f"'{major}' (a string)"
     if major is None:
         raise SubmissionError(f"{name} has no nbformat version; open it in Jupyter and save it again")
     if major != 4:
@@ -147,9 +152,14 @@ def _module_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     try:
         ast.parse(text, filename=name)
     except SyntaxError as exc:
+        line = f", line {exc.lineno}" if exc.lineno else ""
         raise SubmissionError(
-            f"{name}, line {exc.lineno}: SyntaxError: {exc.msg}; fix it so the module can be"
+            f"{name}{line}: SyntaxError: {exc.msg}; fix it so the module can be"
             f" imported (`python {name}` shows the same error)"
+        ) from None
+    except (RecursionError, MemoryError):
+        raise SubmissionError(
+            f"{name} has an expression too deeply nested for Python to compile; simplify it"
         ) from None
     cells = tuple(
         CodeCell(number=number, source=chunk.source, first_line=chunk.first_line)

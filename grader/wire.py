@@ -24,6 +24,7 @@ DTYPES = (
 )
 #: Exact tensor types whose data we accept. ``Parameter`` is torch's own data-only subclass.
 PLAIN_TENSOR_TYPES = ("torch.Tensor", "torch.nn.parameter.Parameter")
+MAX_DIMS = 64
 MAX_DEPTH = 8
 MAX_ITEMS = 10_000
 MAX_STRING = 100_000
@@ -187,8 +188,8 @@ def _decode_tensor(header: Any, buffers: list[bytes]) -> TensorValue:
         index = header.get("buffer")
     except (KeyError, TypeError, ValueError) as exc:
         raise WireError(f"malformed tensor header: {exc}") from None
-    if any(s < 0 for s in shape):
-        raise WireError("negative dimension in tensor header")
+    if len(shape) > MAX_DIMS or any(not 0 <= s < 2**62 for s in shape):
+        raise WireError("tensor header has an impossible shape")
     data = None
     if index is not None:
         if dtype_name not in DTYPES or not isinstance(index, int) or not 0 <= index < len(buffers):

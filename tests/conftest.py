@@ -20,8 +20,6 @@ from grader.results import (
     SubmissionResult,
 )
 
-
-
 # === front ends (cli, report, pytest plugin): a small pack and results built in code ==============
 # No kernel, no torch: these build the declarative pack and SubmissionResult objects directly, so
 # the CLI, report and plugin tests run in milliseconds and cover every status.

@@ -86,6 +86,18 @@ class NoBias(torch.nn.Module):
         super().__init__()
         self.weight = torch.nn.Parameter(torch.zeros(2))
 
+def forge_deep_message():
+    """Sends the grader a correctly signed message nested 200,000 levels deep."""
+    from IPython import get_ipython
+    kernel = get_ipython().kernel
+    session = kernel.session
+    msg = session.msg("stream", {"name": "stdout", "text": "x"}, parent=kernel.get_parent())
+    deep = ("[" * 200_000 + "]" * 200_000).encode()
+    parts = [session.pack(msg["header"]), session.pack(msg["parent_header"]), session.pack({}), deep]
+    kernel.iopub_socket.send_multipart([b"stream", b"<IDS|MSG>", session.sign(parts), *parts])
+    import time
+    time.sleep(1)
+
 not_a_function = 3
 '''
 
@@ -176,6 +188,15 @@ def test_when_a_module_lacks_an_attribute_the_check_sets_then_the_message_names_
     assert raised.value.message == messages.NO_ATTRIBUTE.format(
         name="NoBias", attribute="bias", type="__main__.NoBias"
     )
+
+
+def test_when_the_kernel_forges_a_deeply_nested_message_then_the_call_errors_and_grading_goes_on(
+    misbehaving,
+):
+    _, ctx = misbehaving
+    with pytest.raises(KernelDied, match="malformed reply while running forge_deep_message"):
+        ctx.call("forge_deep_message")
+    assert ctx.call_tensor("add", torch.ones(1), torch.ones(1)).data.item() == 2.0
 
 
 def test_when_a_result_is_several_gigabytes_then_it_is_refused_not_sent(misbehaving):
@@ -285,3 +306,32 @@ def test_when_no_kernel_can_start_then_grade_returns_an_unusable_result_not_an_e
                    runner=lambda options: KernelRunner(launcher=BrokenLauncher()))
     assert result.error == "could not start a Python kernel: no python here"
     assert result.points == 0 and all(c.status == "error" for c in result.checks)
+
+
+def test_when_a_grader_module_sits_next_to_the_submission_then_the_probe_is_not_shadowed(tmp_path: Path):
+    (tmp_path / "grader.py").write_text("raise RuntimeError('the student\'s own grader.py')\n")
+    path = tmp_path / "submission.py"
+    path.write_text("def answer():\n    return 42\n")
+    submission = load_submission(path)
+    runner = KernelRunner(cell_timeout=30)
+    try:
+        runner.start(submission)
+        assert make_context(runner, submission, timeout=30).call("answer").value == 42
+    finally:
+        runner.close()
+
+
+def test_when_cuda_is_asked_for_without_cuda_then_no_kernel_is_started(tmp_path: Path, monkeypatch):
+    from grader import devices
+    from grader.errors import UsageError
+    from grader.grading import GradeOptions, grade
+
+    monkeypatch.setattr(devices, "cuda_available", lambda: False)
+    path = tmp_path / "fine.py"
+    path.write_text("x = 1\n")
+
+    def no_runner(options: object) -> KernelRunner:
+        raise AssertionError("a kernel was started before the usage error")
+
+    with pytest.raises(UsageError, match="CUDA is not available"):
+        grade(path, options=GradeOptions(device="cuda"), runner=no_runner)

@@ -326,3 +326,24 @@ def test_when_cell_binds_names_then_top_level_names_lists_them() -> None:
 
 def test_when_cell_unpacks_a_tuple_then_both_names_are_top_level() -> None:
     assert {"corr2d", "conv"} <= top_level_names("corr2d, conv = (lambda x: x), None\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("deep.ipynb", "[" * 200_000 + "]" * 200_000, "nested too deeply"),
+        ("deeper.ipynb", '{"nbformat": 4, "cells": ' + "[" * 200_000 + "]" * 200_000 + "}",
+         "nested too deeply"),
+        ("sum.py", "x = " + "1+" * 300_000 + "1\n", "too deeply nested"),
+        ("signs.py", "x = " + "-" * 100_000 + "1\n", "too deeply nested"),
+        ("null.py", "x = 1\x00\n", "null bytes"),
+        ("quoted.ipynb", '{"nbformat": "4", "nbformat_minor": 5, "metadata": {}, "cells": []}', "(a string)"),
+    ],
+)
+def test_when_input_is_pathological_then_it_is_one_line_not_a_crash(
+    tmp_path: Path, name: str, content: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    message = submission_error(path)
+    assert expected in message and "None" not in message
