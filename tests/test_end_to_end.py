@@ -209,3 +209,37 @@ def test_when_functions_misbehave_then_each_check_gets_its_status_and_grading_go
     assert statuses["learn_kernel"] == {"error"}  # not defined: reported, not crashed
     assert result.execution.kernel_restarts == 1  # the loop yielded to SIGINT; os._exit did not
     assert result.error is None
+
+
+@pytest.mark.kernel
+def test_when_one_function_hangs_unstoppably_then_only_its_checks_are_lost(tmp_path):
+    from grader.submission import split_percent
+
+    solution = "".join(  # the solution without its demo cells, which call corr2d at top level
+        f"# %%\n{cell.source}" for cell in split_percent(PACK.solution_module.read_text())
+        if cell.kind == "code" and cell.header != "demo"
+    )
+    hanging = solution.replace(
+        "def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:\n",
+        "def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:\n"
+        "    import signal\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "    while True:\n        pass\n",
+    )
+    assert hanging != solution
+    path = tmp_path / "hangs.py"
+    path.write_text(hanging)
+    result = grade(path, options=GradeOptions(device="cpu", call_timeout=2))
+    corr2d = [c for c in result.exercises[0].checks if c.device != "cuda"]
+    assert [c.status for c in corr2d] == ["timeout"] * len(corr2d)
+    assert messages.QUARANTINED.split("{")[0] in corr2d[1].message
+    others = {e.id: e.points for e in result.exercises[2:]}
+    assert others == {"edge_detection": 3, "learn_kernel": 3}
+    assert result.execution.kernel_restarts <= 3
+
+
+@pytest.mark.kernel
+def test_when_calls_have_little_time_then_torch_start_up_costs_do_not_decide_verdicts():
+    # The first meta-device op costs torch about a second; it is paid in the untimed warm-up.
+    result = grade(PACK.solution_module, options=GradeOptions(device="cpu", call_timeout=1))
+    lost = [c.item_id for c in result.checks if c.status not in ("passed", "skipped")]
+    assert result.points == result.max_points, lost

@@ -352,3 +352,26 @@ def test_when_module_constructor_raises_then_status_is_raised() -> None:
     reply = send(ns, "module", name="Conv2D", args=[(2, 2)])
     assert reply["status"] == "raised"
     assert reply["exception"]["type"] == "NotImplementedError"
+
+
+def test_when_a_module_keeps_its_bias_as_a_scalar_then_a_one_element_bias_is_accepted() -> None:
+    namespace: dict[str, object] = {}
+    exec(
+        "import torch\n"
+        "class Layer(torch.nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.bias = torch.nn.Parameter(torch.tensor(0.0))\n"
+        "    def forward(self, x):\n"
+        "        return x + self.bias\n",
+        namespace,
+    )
+    buffers: list[bytes] = []
+    request = {
+        "op": "module", "name": "Layer", "device": "cpu",
+        "params": wire.encode({"bias": torch.tensor([2.0])}, buffers, max_bytes=2**20),
+        "forward": wire.encode([torch.zeros(2)], buffers, max_bytes=2**20),
+    }
+    reply, out = probe.handle(namespace, request, buffers)
+    assert reply["status"] == "ok"
+    assert torch.equal(wire.decode(reply["output"], out).data, torch.full((2,), 2.0))
