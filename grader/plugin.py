@@ -47,6 +47,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("grade_count_cuda", say.HELP_COUNT_CUDA, type="bool", default=False)
 
 
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    """Grading turns conftest loading off: a conftest.py beside a submission is the student's
+    code, and pytest would import it into this process, outside the kernel and its limits."""
+    namespace = early_config.known_args_namespace
+    if getattr(namespace, "grade", None):
+        namespace.noconftest = True
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("grade") is None:
         if config.getoption("grade_from") is not None:

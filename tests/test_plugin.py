@@ -312,3 +312,13 @@ def test_when_grading_crashes_then_junit_max_points_follow_the_points_policy(
     }
     assert maxima["sub.ipynb.good::matches[cpu]"] == "2.0"
     assert maxima["sub.ipynb.good::matches[cuda]"] == "0.0"  # cuda earns nothing by default
+
+
+def test_when_grading_then_a_conftest_beside_the_submission_is_never_imported(
+    pytester: pytest.Pytester,
+) -> None:
+    marker = pytester.path / "conftest_ran"
+    pytester.makeconftest(f"open({str(marker)!r}, 'w').close()\n")
+    submission = pytester.makefile(".py", submission="x = 1\n")
+    pytester.runpytest_subprocess("--grade", str(submission), "--grade-device", "cpu")
+    assert not marker.exists()
