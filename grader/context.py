@@ -8,18 +8,16 @@ comes back as data; the reference solution is imported here, in the grader, and 
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from grader import messages, wire
+from grader import messages, tracebacks, wire
 from grader.errors import (
     CallTimedOut,
     KernelDied,
     MissingName,
-    NotImplementedYet,
     ResultTooLarge,
     StudentCodeError,
     StudentRaised,
@@ -27,8 +25,6 @@ from grader.errors import (
 )
 from grader.runner import Runner
 from grader.submission import Submission
-
-_CELL_IN_FILENAME = re.compile(r"<cell (\d+)>")
 
 
 @dataclass(frozen=True)
@@ -245,61 +241,9 @@ class CheckContext:
             raise self.student_exception(name, exc)
         raise KernelDied(messages.PROBE_BROKE.format(name=name, detail=reply.get("message", status)))
 
-    def student_exception(self, name: str, exc: Mapping[str, Any]) -> Exception:
+    def student_exception(self, name: str, exc: Mapping[str, Any]) -> StudentCodeError:
         """Turn an exception the probe reported into NotImplementedYet or StudentRaised."""
-        type_name = str(exc.get("type", "Exception"))
-        message = str(exc.get("message", ""))
-        frames = exc.get("frames") or []
-        cell, line, trace = self._student_frames(frames)
-        # Only the student's own `raise NotImplementedError` is an unfilled slot; torch raises it
-        # too (e.g. "Cannot copy out of meta tensor" from a C++ call on a student's line), and
-        # that is an error in a filled slot.
-        raised_by_student = bool(frames) and self._frame_text(frames[-1]).startswith("raise")
-        if type_name == "NotImplementedError" and raised_by_student:
-            return NotImplementedYet(messages.NOT_IMPLEMENTED.format(name=name),
-                                     hint=None, traceback=trace, cell=cell, line=line)
-        where = f" at {self._submission.where(cell, line)}" if cell is not None else ""
-        return StudentRaised(
-            messages.STUDENT_RAISED.format(name=name, type=type_name, message=message, where=where),
-            traceback=trace, cell=cell, line=line,
-        )
-
-    def _student_frames(self, frames: Sequence[Mapping[str, Any]]) -> tuple[int | None, int | None, str]:
-        """Keep only frames in the student's cells; map them to cell numbers by their text."""
-        kept: list[str] = []
-        cell = line = None
-        for frame in frames:
-            number = self._cell_of(frame)
-            if number is None:
-                continue
-            cell, line = number, int(frame.get("lineno", 0))
-            where = self._submission.where(number, line)
-            kept.append(f"{where}, in {frame.get('name')}\n    {frame.get('line', '').strip()}")
-        return cell, line, "\n".join(kept)
-
-    def _frame_text(self, frame: Mapping[str, Any]) -> str:
-        """The source line of a frame in the student's cells ('' outside them), from our copy."""
-        number = self._cell_of(frame)
-        cell = self._submission.cell(number) if number is not None else None
-        if cell is None:
-            return ""
-        lines = cell.source.splitlines()
-        lineno = int(frame.get("lineno", 0))
-        return lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
-
-    def _cell_of(self, frame: Mapping[str, Any]) -> int | None:
-        match = _CELL_IN_FILENAME.match(str(frame.get("filename", "")))
-        if match:
-            return int(match.group(1))
-        lineno, text = int(frame.get("lineno", 0)), str(frame.get("line", "")).strip()
-        if not text:
-            return None
-        for cell in self._submission.cells:
-            lines = cell.source.splitlines()
-            if 0 < lineno <= len(lines) and lines[lineno - 1].strip() == text:
-                return cell.number
-        return None
-
+        return tracebacks.student_exception(self._submission, name, exc)
 
     def _decode(self, data: Any, buffers: list[bytes], kind: type | None = None) -> Any:
         """Decode a reply; a reply that breaks the wire format is the kernel's fault, not ours."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from grader import messages
 from grader.errors import UsageError
+from grader.exercise import Check
 from grader.results import DeviceInfo
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
@@ -48,3 +49,15 @@ def plan_devices(requested: str, *, count_cuda: bool = False) -> tuple[DeviceInf
     else:
         cuda = DeviceInfo("cuda", False, count_cuda, messages.SKIPPED_NO_CUDA)
     return (DeviceInfo("cpu", True, True), DeviceInfo("meta", True, True), cuda)
+
+
+def points_policy(check: Check, device: str, *, count_cuda: bool) -> tuple[bool, float]:
+    """Whether a device variant counts, and its share of the check's points.
+
+    By default only the variants that run on every machine (cpu, meta) count, so a score does not
+    depend on the grading machine; ``count_cuda`` splits the points over the CUDA variant too.
+    """
+    counting = [d for d in check.devices if d != "cuda" or count_cuda]
+    if device not in counting:
+        return False, 0.0
+    return True, check.points / len(counting)

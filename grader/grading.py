@@ -7,25 +7,22 @@ solution: the two start-up costs overlap instead of adding up.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 
 from grader import messages
-from grader.context import CheckContext
+from grader.devices import points_policy
 from grader.errors import (
-    CheckFailed,
-    GraderError,
     KernelDied,
     StudentCodeError,
     SubmissionError,
 )
-from grader.exercise import Check, Exercise, Pack, check_function
+from grader.exercise import Pack
+from grader.options import GradeOptions
 from grader.registry import load_checks, load_pack, load_reference
 from grader.results import (
     CheckResult,
@@ -37,24 +34,10 @@ from grader.results import (
     SubmissionResult,
 )
 from grader.runner import Runner
-from grader.submission import Submission, load_submission
+from grader.session import Session
+from grader.submission import load_submission
 
-#: A backstop: each function is called no more after it hangs or kills the kernel (quarantine),
-#: so this many replacements means something is badly wrong; stop calling into the kernel.
-MAX_KERNEL_DEATHS = 10
-WARM_UP_TIMEOUT = 120.0
-
-
-@dataclass(frozen=True)
-class GradeOptions:
-    """How to grade: devices, seed, time limits and the points policy."""
-
-    device: str = "auto"
-    seed: int = 0
-    cell_timeout: float = 60.0
-    call_timeout: float = 10.0
-    count_cuda: bool = False
-    max_result_bytes: int = 16 * 2**20
+__all__ = ["GradeOptions", "grade", "points_policy"]
 
 
 def grade(
@@ -91,7 +74,7 @@ def grade(
                 execution.result()
             except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
                 return _unusable(loaded.path, pack, options, started, exc.message)
-        session = _Session(loaded, active, checks, reference, devices, options, pack.needed_names)
+        session = Session(loaded, active, checks, reference, devices, options, pack.needed_names)
         exercises = tuple(session.grade_exercise(exercise) for exercise in pack.exercises)
         answers = _free_text(pack, session)
         info = active.execution()
@@ -107,18 +90,6 @@ def _kernel_runner(options: GradeOptions) -> Runner:
     return KernelRunner(cell_timeout=options.cell_timeout)
 
 
-def points_policy(check: Check, device: str, *, count_cuda: bool) -> tuple[bool, float]:
-    """Whether a device variant counts, and its share of the check's points.
-
-    By default only the variants that run on every machine (cpu, meta) count, so a score does not
-    depend on the grading machine; ``count_cuda`` splits the points over the CUDA variant too.
-    """
-    counting = [d for d in check.devices if d != "cuda" or count_cuda]
-    if device not in counting:
-        return False, 0.0
-    return True, check.points / len(counting)
-
-
 def _grader_side(
     pack: Pack, options: GradeOptions
 ) -> tuple[ModuleType, ModuleType, tuple[DeviceInfo, ...]]:
@@ -129,88 +100,7 @@ def _grader_side(
     return load_reference(pack), load_checks(pack), devices
 
 
-class _Session:
-    """What every check of one submission shares: the kernel, the loaded checks and reference,
-    the devices, the names found missing and the functions quarantined after hanging."""
-
-    def __init__(
-        self,
-        submission: Submission,
-        runner: Runner,
-        checks: ModuleType,
-        reference: ModuleType,
-        devices: tuple[DeviceInfo, ...],
-        options: GradeOptions,
-        needed: tuple[str, ...],
-    ) -> None:
-        self.submission, self.runner, self.checks = submission, runner, checks
-        self.reference, self.devices, self.options = reference, devices, options
-        self.quarantine: dict[str, StudentCodeError] = {}
-        ctx = self.context("cpu")
-        try:
-            ctx.warm_up([d.name for d in devices if d.available and d.name != "cpu"], WARM_UP_TIMEOUT)
-            self.missing = {n for n, kind in ctx.kinds(needed).items() if kind == "missing"}
-        except StudentCodeError:  # a broken kernel: each check will say so itself
-            self.missing = set()
-
-    def context(self, device: str) -> CheckContext:
-        return CheckContext(
-            runner=self.runner, submission=self.submission, reference=self.reference, device=device,
-            seed=self.options.seed, call_timeout=self.options.call_timeout,
-            max_result_bytes=self.options.max_result_bytes, quarantine=self.quarantine,
-        )
-
-    def grade_exercise(self, exercise: Exercise) -> ExerciseResult:
-        by_name = {d.name: d for d in self.devices}
-        results = tuple(
-            self.run_check(exercise, check, by_name[device])
-            for check in exercise.checks
-            for device in check.devices
-        )
-        return ExerciseResult(id=exercise.id, title=exercise.title, checks=results)
-
-    def run_check(self, exercise: Exercise, check: Check, device: DeviceInfo) -> CheckResult:
-        counts, max_points = points_policy(check, device.name, count_cuda=self.options.count_cuda)
-        started = time.perf_counter()
-
-        def result(status: str, message: str = "", **details: object) -> CheckResult:
-            return CheckResult(
-                id=check.id, title=check.title, exercise=exercise.id, device=device.name,
-                status=status,  # type: ignore[arg-type]
-                points=max_points if status == "passed" else 0.0, max_points=max_points,
-                message=message, counts=counts, hidden=check.hidden,
-                duration=round(time.perf_counter() - started, 4), **details,  # type: ignore[arg-type]
-            )
-
-        if not device.available:
-            return result("skipped", device.reason or "")
-        if self.runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
-            return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
-        ctx = self.context(device.name)
-        try:
-            for name in check.needs:
-                if name in self.missing:
-                    raise ctx.missing_error(name)
-            check_function(self.checks, check)(ctx)
-        except CheckFailed as failed:
-            return result(
-                "failed", failed.message, hint=failed.hint, input=failed.input,
-                expected=failed.expected, actual=failed.actual, mismatch=failed.mismatch,
-            )
-        except StudentCodeError as exc:
-            hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
-            location = self.submission.where(exc.cell, exc.line) if exc.cell is not None else ""
-            return result(exc.status, exc.message, hint=hint, traceback=exc.traceback,
-                          cell=exc.cell, line=exc.line, location=location)
-        except GraderError as exc:  # a malformed exercise definition or our own bug
-            return result("error", exc.message, hint=exc.hint, internal=True)
-        except Exception as exc:  # a bug in a check or in the grader: ours, never the student's
-            detail = f"{type(exc).__name__}: {exc}"
-            return result("error", messages.INTERNAL.format(detail=detail), internal=True)
-        return result("passed")
-
-
-def _free_text(pack: Pack, session: _Session) -> tuple[FreeTextAnswer, ...]:
+def _free_text(pack: Pack, session: Session) -> tuple[FreeTextAnswer, ...]:
     """Collect the 'why' answers for a human reader; a missing or odd value becomes None."""
     ctx = session.context("cpu")
     answers = []

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import re
 import threading
 import time
 import uuid
@@ -25,20 +23,14 @@ from typing import Any, TypeVar
 
 from grader import messages
 from grader.errors import CallTimedOut, KernelDied, SubmissionError
+from grader.kernel_messages import MAX_MESSAGE_BYTES, cell_error, errors_only_client, safe_unpack
 from grader.launcher import KernelLauncher, LocalKernelLauncher
 from grader.probe import BOOTSTRAP, COMM_TARGET
 from grader.results import CellError, ExecutionInfo
 from grader.submission import CodeCell, Submission
 
 T = TypeVar("T")
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-CELL_LINE = re.compile(r"(?:Cell In\s*\[\d*\]|<cell[^>]*>|File [^,]+),\s*line (\d+)")
 MAX_STDOUT = 64 * 1024
-MAX_TRACEBACK_LINES = 40
-#: The most the kernel may send in one message frame: ZMQ drops a larger one before we read it
-#: (set on the client's own context: the manager's is not the one its sockets come from).
-MAX_MESSAGE_BYTES = 64 * 2**20
-MAX_JSON_PART = MAX_MESSAGE_BYTES
 #: Cells that hung or killed the kernel before we stop replaying: each costs a timeout and a restart.
 MAX_POISONED_CELLS = 5
 INTERRUPT_GRACE = 2.0
@@ -144,7 +136,7 @@ class KernelRunner:
         import nbformat
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-        _ErrorsOnlyClient = _errors_only_client()
+        _ErrorsOnlyClient = errors_only_client()
 
         notebook = nbformat.v4.new_notebook()
         client = _ErrorsOnlyClient(
@@ -181,7 +173,7 @@ class KernelRunner:
                 return cell.number
             error = next((o for o in node.outputs if o.get("output_type") == "error"), None)
             if error is not None:
-                errors.setdefault(cell.number, _cell_error(self._submission, cell, error))
+                errors.setdefault(cell.number, cell_error(self._submission, cell, error))
             node.outputs = []  # printed output is not needed for grading; drop it to bound memory
         return None
 
@@ -293,54 +285,3 @@ class _Died(Exception):
 
 class _Malformed(Exception):
     """The kernel sent a message that is not a well-formed reply."""
-
-
-def safe_unpack(data: bytes | str) -> Any:
-    """JSON with bounds, for everything the kernel sends once student code runs.
-
-    jupyter_client's default (orjson where installed) crashed the grader process on 200,000 nested
-    brackets; the standard library raises RecursionError instead, which we turn into ValueError.
-    """
-    if len(data) > MAX_JSON_PART:
-        raise ValueError(f"a message part of {len(data)} bytes")
-    try:
-        return json.loads(data)
-    except RecursionError:
-        raise ValueError("a message nested too deeply") from None
-
-
-def _errors_only_client() -> type:
-    """An nbclient that keeps a cell's error output and drops everything else it prints.
-
-    nbclient holds every output of a cell until the cell ends, so a print loop would grow the
-    grader's memory without bound; grading needs only the error, and the kernel's stream is
-    not evidence of anything.
-    """
-    from nbclient import NotebookClient
-
-    class ErrorsOnlyClient(NotebookClient):
-        def output(self, outs: Any, msg: dict[str, Any], display_id: Any, cell_index: int) -> Any:
-            if msg.get("msg_type") != "error":
-                return None
-            return super().output(outs, msg, display_id, cell_index)
-
-    return ErrorsOnlyClient
-
-
-def _cell_error(submission: Submission, cell: CodeCell, error: Mapping[str, Any]) -> CellError:
-    lines = [ANSI.sub("", line) for line in error.get("traceback", [])]
-    text = "\n".join(lines)
-    found = CELL_LINE.findall(text)
-    trimmed = text.splitlines()
-    if len(trimmed) > MAX_TRACEBACK_LINES:
-        trimmed = [*trimmed[:5], "...", *trimmed[-(MAX_TRACEBACK_LINES - 6):]]
-    line = int(found[-1]) if found else None
-    return CellError(
-        cell=cell.number,
-        kind="raised",
-        ename=str(error.get("ename", "")),
-        evalue=str(error.get("evalue", ""))[:2000],
-        line=line,
-        traceback="\n".join(trimmed),
-        location=submission.where(cell.number, line),
-    )

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from grader import probe, wire
+from grader import probe, probe_calls, wire
 
 
 def namespace(*cells: str) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def test_when_function_raises_then_no_frame_of_the_probe_is_kept() -> None:
     reply = call(namespace("def f():\n    return 1 / 0\n"), "f")
     assert reply["exception"]["type"] == "ZeroDivisionError"
     assert reply["exception"]["frames"]
-    assert all(f["filename"] != probe.PROBE_FILE for f in reply["exception"]["frames"])
+    assert all(f["filename"] not in probe_calls.PROBE_FILES for f in reply["exception"]["frames"])
 
 
 def test_when_function_is_not_implemented_then_type_is_not_implemented_error() -> None:
