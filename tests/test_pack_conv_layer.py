@@ -42,6 +42,7 @@ EXPECTED: dict[str, dict[str, str | None]] = {
         "corr2d::keeps_device[meta]": hints.HINT_DEVICE,
     },
     "corr2d_cpu_output": {"corr2d::keeps_device[meta]": hints.HINT_DEVICE},
+    "corr2d_always_float64": {"corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_FLOAT64},
     "corr2d_off_by_one": {
         "corr2d::book_example[cpu]": hints.HINT_OUTPUT_SIZE,
         "corr2d::matches_conv2d[cpu]": hints.HINT_OUTPUT_SIZE,

@@ -27,6 +27,10 @@ HINT_DTYPE_INTEGER = (
     "the output has an integer dtype, which drops the fractions: allocate it with the inputs'"
     " dtype, torch.zeros(shape, dtype=X.dtype, device=X.device)"
 )
+HINT_DTYPE_FLOAT64 = (
+    "the output is float64 whatever the inputs are (a .double() or dtype=torch.float64 on the way):"
+    " compute in the inputs' dtype, so float32 in gives float32 out"
+)
 HINT_DTYPE = "allocate the output with the inputs' dtype: torch.zeros(shape, dtype=X.dtype, ...)"
 HINT_DEVICE = (
     "torch.zeros(shape) allocates on the CPU whatever device X is on: pass device=X.device, so a"

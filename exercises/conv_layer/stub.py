@@ -49,9 +49,10 @@ from torch import nn
 # **Your task.** Implement `corr2d(X, K)`, the two-dimensional cross-correlation of a 2-D input
 # `X` with a 2-D kernel `K` (no padding, stride 1). Make it a good PyTorch citizen:
 #
-# * the output has the inputs' dtype (a `float64` input gives a `float64` output) and lives on the
-#   inputs' device (a CUDA input gives a CUDA output): `torch.zeros(...)` alone makes a `float32`
-#   tensor on the CPU, so pass `dtype=` and `device=X.device`;
+# * the output has the inputs' dtype (a `float64` input gives a `float64` output, a `float32` one a
+#   `float32` output) and lives on the inputs' device (a CUDA input gives a CUDA output):
+#   `torch.zeros(...)` alone makes a `float32` tensor on the CPU, so pass `dtype=` and
+#   `device=X.device`;
 # * gradients flow back to `X` and `K` (build the output with torch operations);
 # * the inputs are left as they were.
 

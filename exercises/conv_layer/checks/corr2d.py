@@ -36,16 +36,28 @@ def corr2d_matches_conv2d(ctx: CheckContext) -> None:
 
 
 def corr2d_keeps_dtype(ctx: CheckContext) -> None:
-    """float64 in, float64 out (the book's torch.zeros(shape) makes float32)."""
-    X, K = randn(ctx, 1, 4, 5, dtype=torch.float64), randn(ctx, 2, 2, 3, dtype=torch.float64)
-    actual = ctx.call_tensor("corr2d", X, K)
-    if actual.dtype == "float32":
-        hint = hints.HINT_DTYPE_FLOAT32
-    elif actual.dtype not in FLOAT_DTYPES:
-        hint = hints.HINT_DTYPE_INTEGER
-    else:
-        hint = hints.HINT_DTYPE
-    assert_dtype(actual, "float64", what=WHAT, input={"X": X, "K": K}, hint=hint)
+    """float64 in, float64 out, and float32 in, float32 out.
+
+    The book's torch.zeros(shape) makes float32 whatever the input; a .double() on the way makes
+    float64 whatever the input; only an output in the inputs' dtype passes both.
+    """
+    for salt, dtype in ((1, torch.float64), (60, torch.float32)):
+        X, K = randn(ctx, salt, 4, 5, dtype=dtype), randn(ctx, salt + 1, 2, 3, dtype=dtype)
+        actual = ctx.call_tensor("corr2d", X, K)
+        expected = str(dtype).removeprefix("torch.")
+        assert_dtype(actual, expected, what=WHAT, input={"X": X, "K": K},
+                     hint=_dtype_hint(actual.dtype, expected))
+
+
+def _dtype_hint(actual: str, expected: str) -> str:
+    """The known mistake behind a wrong output dtype."""
+    if actual not in FLOAT_DTYPES:
+        return hints.HINT_DTYPE_INTEGER
+    if actual == "float32" and expected == "float64":
+        return hints.HINT_DTYPE_FLOAT32
+    if actual == "float64" and expected == "float32":
+        return hints.HINT_DTYPE_FLOAT64
+    return hints.HINT_DTYPE
 
 
 def corr2d_keeps_device(ctx: CheckContext) -> None:
