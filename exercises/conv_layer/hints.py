@@ -72,6 +72,10 @@ HINT_MISSING_PARAMETER = "define self.{name} = nn.Parameter(...) in __init__"
 HINT_WEIGHT_SHAPE = "the kernel has shape kernel_size: nn.Parameter(torch.rand(kernel_size))"
 HINT_BIAS_SHAPE = "the bias is one number: nn.Parameter(torch.zeros(1))"
 HINT_NO_BIAS = "forward must add the bias: return corr2d(x, self.weight) + self.bias"
+HINT_LAYER_DEVICE = (
+    "forward must return its output on x's device (a CUDA x gives a CUDA output): do not move it"
+    " with .cpu() or .to('cpu'), and make any new tensor with device=x.device"
+)
 HINT_LAYER_USES_CORR2D = (
     "Conv2D runs your corr2d, which does not agree with torch's conv2d on this input (its value,"
     " gradient or device; see the corr2d checks): fix corr2d first"

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 from exercises.conv_layer import hints
 from exercises.conv_layer.checks._common import conv_truth, randn, same
-from grader.compare import assert_close, assert_shape
+from grader.compare import assert_close, assert_device, assert_shape
 from grader.context import CheckContext, ModuleRun
 from grader.errors import CheckFailed, StudentCodeError, StudentRaised
 from grader.wire import TensorValue
@@ -38,7 +38,7 @@ def layer_registers_parameters(ctx: CheckContext) -> None:
 
 
 def layer_forward_matches(ctx: CheckContext) -> None:
-    """With weight and bias set, forward(x) is corr2d(x, weight) + bias."""
+    """With weight and bias set, forward(x) is corr2d(x, weight) + bias, on x's device."""
     W, b, X = _data(ctx)
     with _blaming_corr2d(ctx, X, W):
         run = ctx.build_module("Conv2D", KERNEL_SIZE, params={"weight": W, "bias": b},
@@ -47,8 +47,11 @@ def layer_forward_matches(ctx: CheckContext) -> None:
         actual = ctx.expect_tensor(run.output, "Conv2D's forward")
         truth, _ = _truth(ctx, W, b, X)
         hint = hints.HINT_NO_BIAS if same(actual, truth - b.to(truth)) else None
-        assert_close(actual, truth, what="Conv2D's forward(x)",
-                     input={"x": X, "weight": W, "bias": b}, hint=hint)
+        inputs = {"x": X, "weight": W, "bias": b}
+        assert_close(actual, truth, what="Conv2D's forward(x)", input=inputs, hint=hint)
+        # Trivial on the CPU; on CUDA, a forward that ends in .cpu() has the right values only.
+        assert_device(actual, ctx.device, what="Conv2D's forward(x)", input=inputs,
+                      hint=hints.HINT_LAYER_DEVICE)
 
 
 def layer_gradients_match(ctx: CheckContext) -> None:

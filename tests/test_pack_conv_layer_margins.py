@@ -1,0 +1,44 @@
+"""The margins the conv_layer checks rely on: the reference solution against torch, and the
+learning problems of learn_kernel landing well inside the tolerance for any seed and any start.
+
+Split from test_pack_conv_layer.py (which grades submissions) to keep each module short.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exercises.conv_layer.checks import learning
+from solutions import conv_layer as reference
+
+
+# --- the reference and the margins the checks rely on -------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(
+    H=st.integers(1, 7), W=st.integers(1, 7), h=st.integers(1, 7), w=st.integers(1, 7),
+    dtype=st.sampled_from([torch.float32, torch.float64]), seed=st.integers(0, 2**16),
+)
+def test_when_the_reference_corr2d_meets_any_shape_then_it_equals_conv2d(H, W, h, w, dtype, seed):
+    h, w = min(h, H), min(w, W)
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn((H, W), generator=generator, dtype=dtype)
+    K = torch.randn((h, w), generator=generator, dtype=dtype)
+    Y = reference.corr2d(X, K)
+    assert Y.dtype == dtype
+    torch.testing.assert_close(Y, F.conv2d(X[None, None], K[None, None])[0, 0])
+    on_meta = reference.corr2d(X.to("meta"), K.to("meta"))
+    assert on_meta.device.type == "meta" and on_meta.shape == Y.shape
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_when_the_reference_learns_from_any_start_then_it_lands_well_inside_the_tolerance(seed):
+    X = reference.edge_image()
+    Y = reference.corr2d(X, reference.edge_kernel())
+    torch.manual_seed(seed)
+    learned = reference.learn_kernel(X, Y, learning.KERNEL_SIZE, learning.LR, learning.STEPS)
+    # Measured worst case over 2000 seeds: 0.012; the check allows 0.1.
+    assert (learned - reference.edge_kernel()).abs().max() < learning.TOLERANCE / 4
