@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from exercises.conv_layer import PACK, hints
 from exercises.conv_layer.checks import learning
-from grader import messages
+from grader import compare, messages
 from grader.exercise import check_function
 from grader.grading import GradeOptions, grade
 from grader.registry import load_checks
@@ -32,6 +32,7 @@ ALTERNATIVES = FIXTURES / "alternatives"
 NOT_IMPLEMENTED_END = "is not implemented yet (it raises NotImplementedError)"
 BLAME_CORR2D = hints.HINT_LAYER_USES_CORR2D
 NOT_CONVERGED = hints.HINT_NOT_CONVERGED.format(steps=learning.STEPS, lr=learning.LR)
+IGNORES_KERNEL_SIZE = hints.HINT_KERNEL_SIZE_IGNORED.format(kernel_size=learning.RANDOM_KERNEL_SIZE)
 
 #: Each wrong variant (tests/fixtures/variants/NAME.py): every check it fails on cpu/meta, and the
 #: hint that failure must carry (None: the message alone says it).
@@ -108,6 +109,15 @@ EXPECTED: dict[str, dict[str, str | None]] = {
     "learn_kernel_4d": {
         "learn_kernel::recovers_kernel[cpu]": hints.HINT_KERNEL_SHAPE,
         "learn_kernel::loss_decreases[cpu]": hints.HINT_KERNEL_SHAPE,
+    },
+    "learn_kernel_ignores_data": {
+        "learn_kernel::recovers_kernel[cpu]": IGNORES_KERNEL_SIZE,
+        "learn_kernel::loss_decreases[cpu]": IGNORES_KERNEL_SIZE,
+    },
+    "learn_kernel_books_lr": {
+        "learn_kernel::recovers_kernel[cpu]": hints.HINT_NOT_CONVERGED_RANDOM.format(
+            steps=learning.RANDOM_STEPS, lr=learning.RANDOM_LR, kernel_size=learning.RANDOM_KERNEL_SIZE),
+        "learn_kernel::loss_decreases[cpu]": hints.HINT_ASCENT,
     },
 }
 
@@ -234,6 +244,13 @@ def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_me
     assert exercises == {"conv2d_layer"}  # corr2d's is corr2d_cpu_output (meta)
     for name in cuda_only:
         assert_full_marks(grade_here(VARIANTS / f"{name}.py"))
+
+
+def test_when_learn_kernel_ignores_its_data_then_the_random_data_catches_it():
+    lost = not_passed(grade_here(VARIANTS / "learn_kernel_ignores_data.py"))
+    check = lost["learn_kernel::recovers_kernel[cpu]"]
+    assert check.message == compare.SHAPE_MISMATCH.format(
+        what=f"the kernel learned on {hints.RANDOM_DATA}", actual="(1, 2)", expected="(2, 2)")
 
 
 def test_when_the_books_corr2d_fails_on_meta_then_the_message_explains_the_device():

@@ -109,10 +109,20 @@ HINT_KERNEL_SHAPE = (
     "return the kernel with shape kernel_size, e.g. conv2d.weight.detach().reshape(kernel_size),"
     " not nn.Conv2d's 4-D (1, 1, h, w) weight"
 )
+HINT_KERNEL_SIZE_IGNORED = (
+    "learn_kernel was asked for a kernel of shape {kernel_size}: build the layer with the"
+    " kernel_size it is given, nn.Conv2d(1, 1, kernel_size, bias=False), and learn the kernel from"
+    " X and Y rather than returning a fixed one"
+)
 HINT_NOT_CONVERGED = (
     "after {steps} steps of learning rate {lr} the book's loop is within 0.1 of [[1, -1]]: use the"
     " squared error summed over all elements (a mean makes each step 42 times smaller), subtract"
     " lr * weight.grad under torch.no_grad(), and zero the gradient every step"
+)
+HINT_NOT_CONVERGED_RANDOM = (
+    "on this random image, {steps} steps of learning rate {lr} recover the {kernel_size} kernel that"
+    " made Y to within 0.1: learn from the X, Y, kernel_size, lr and steps given (nothing fixed to the"
+    " book's data), with the squared error summed over all elements"
 )
 HINT_NO_UPDATE = (
     "the kernel never changes: update the layer's own weight in place under torch.no_grad()"
@@ -120,7 +130,7 @@ HINT_NO_UPDATE = (
 )
 HINT_ASCENT = (
     "the error grows from the first steps: gradient descent subtracts the gradient,"
-    " weight -= lr * weight.grad"
+    " weight -= lr * weight.grad, scaled by the learning rate it is given (a larger one overshoots)"
 )
 HINT_NOT_MONOTONE = (
     "the error goes down and then up again: zero the gradient every step (conv2d.zero_grad()),"
@@ -128,5 +138,7 @@ HINT_NOT_MONOTONE = (
 )
 LOSS_NOT_DECREASING = (
     "the squared error of the kernels learn_kernel returns does not decrease with the number of"
-    " steps: {losses}"
+    " steps on {data}: {losses}"
 )
+BOOK_DATA = "the book's data"
+RANDOM_DATA = "random data"

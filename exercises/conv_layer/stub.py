@@ -170,7 +170,8 @@ def edge_kernel() -> torch.Tensor:
 # `X`'s device, then run `steps` iterations of plain gradient descent: compute the squared error
 # summed over all elements, backpropagate, and subtract `lr` times the gradient from the weight
 # under `torch.no_grad()` (zeroing the gradient every iteration). Return the learned kernel as a
-# 2-D tensor of shape `kernel_size`.
+# 2-D tensor of shape `kernel_size`, on `X`'s device. It must work for any `X`, `Y` and
+# `kernel_size`, not only the book's: the grader also gives it data of its own.
 
 
 # %%
