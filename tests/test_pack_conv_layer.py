@@ -119,10 +119,13 @@ EXPECTED: dict[str, dict[str, str | None]] = {
             steps=learning.RANDOM_STEPS, lr=learning.RANDOM_LR, kernel_size=learning.RANDOM_KERNEL_SIZE),
         "learn_kernel::loss_decreases[cpu]": hints.HINT_ASCENT,
     },
+    "learn_kernel_cpu_layer": {},  # wrong only on CUDA: CUDA_EXPECTED
+    "learn_kernel_data_to_layer": {},  # wrong only on CUDA: CUDA_EXPECTED
 }
 
 #: What each variant that is wrong on CUDA loses there (graded with device="cuda"), with its hint.
-#: The ones listed with no CPU losses above are the CUDA-only mistakes.
+#: The ones listed with no CPU losses above are the CUDA-only mistakes: at least one for each
+#: exercise whose answers live on a device (edge_detection's image and kernel do not).
 CUDA_EXPECTED: dict[str, dict[str, str | None]] = {
     "corr2d_cpu_output": {
         "corr2d::keeps_device[cuda]": hints.HINT_DEVICE,
@@ -130,6 +133,13 @@ CUDA_EXPECTED: dict[str, dict[str, str | None]] = {
         "conv2d_layer::gradients_match[cuda]": BLAME_CORR2D,
     },
     "conv2d_cpu_output": {"conv2d_layer::forward_matches[cuda]": hints.HINT_LAYER_DEVICE},
+    # The layer raises on CUDA (CPU weight, CUDA input) and runs on the CPU: both checks.
+    "learn_kernel_cpu_layer": {
+        "learn_kernel::recovers_kernel[cuda]": hints.HINT_LEARN_DEVICE,
+        "learn_kernel::loss_decreases[cuda]": hints.HINT_LEARN_DEVICE,
+    },
+    # Trains on the CPU and returns a CPU kernel of the right values: only the device fails.
+    "learn_kernel_data_to_layer": {"learn_kernel::recovers_kernel[cuda]": hints.HINT_LEARN_DEVICE},
 }
 
 
@@ -239,9 +249,9 @@ def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hi
 
 def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_meta():
     cuda_only = sorted(name for name in CUDA_EXPECTED if not EXPECTED[name])
-    assert cuda_only == ["conv2d_cpu_output"]
+    assert cuda_only == ["conv2d_cpu_output", "learn_kernel_cpu_layer", "learn_kernel_data_to_layer"]
     exercises = {k.split("::")[0] for name in cuda_only for k in CUDA_EXPECTED[name]}
-    assert exercises == {"conv2d_layer"}  # corr2d's is corr2d_cpu_output (meta)
+    assert exercises == {"conv2d_layer", "learn_kernel"}  # corr2d's is corr2d_cpu_output (meta)
     for name in cuda_only:
         assert_full_marks(grade_here(VARIANTS / f"{name}.py"))
 

@@ -60,6 +60,7 @@ CONV2D_LAYER = Exercise(
     ),
 )
 
+# CPU only, and no CUDA-only wrong variant: the answers (an image, a kernel) have no device to get wrong.
 EDGE_DETECTION = Exercise(
     id="edge_detection",
     title="Object edge detection in images",
@@ -78,9 +79,9 @@ LEARN_KERNEL = Exercise(
     title="Learning a kernel: learn_kernel(X, Y, kernel_size, lr, steps)",
     checks=(
         Check("recovers_kernel", "Recovers the kernel from the book's data and from random data", 2,
-              "learn_kernel_recovers_kernel", ANY_DEVICE, needs=("learn_kernel",)),
+              "learn_kernel_recovers_kernel", TENSOR_DEVICES, needs=("learn_kernel",)),
         Check("loss_decreases", "The squared error decreases with more steps", 1,
-              "learn_kernel_loss_decreases", ANY_DEVICE, needs=("learn_kernel",)),
+              "learn_kernel_loss_decreases", TENSOR_DEVICES, needs=("learn_kernel",)),
     ),
 )
 

@@ -124,6 +124,11 @@ HINT_NOT_CONVERGED_RANDOM = (
     " made Y to within 0.1: learn from the X, Y, kernel_size, lr and steps given (nothing fixed to the"
     " book's data), with the squared error summed over all elements"
 )
+HINT_LEARN_DEVICE = (
+    "train on X's device and return the kernel there (a CUDA X gives a CUDA kernel): build the layer"
+    " with nn.Conv2d(1, 1, kernel_size, bias=False, device=X.device), or a kernel with"
+    " torch.rand(kernel_size, device=X.device), and do not move X, Y or the result to the CPU"
+)
 HINT_NO_UPDATE = (
     "the kernel never changes: update the layer's own weight in place under torch.no_grad()"
     " (conv2d.weight -= lr * conv2d.weight.grad), not a copy of it"

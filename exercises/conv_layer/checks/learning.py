@@ -5,6 +5,10 @@ one the grader generates (a seeded random image and its response to a seeded ran
 so a learn_kernel that ignores X and Y cannot pass. The probe seeds torch before every call, so
 calls that differ only in ``steps`` start from the same random kernel; the squared error of each
 returned kernel is computed here, never taken from the student.
+
+They run on the CPU and, where present, on CUDA: there X and Y arrive on the GPU and the kernel
+must be learned and returned there (built on the CPU, the layer raises; moved to the CPU, the kernel
+comes back on the wrong device). On the CPU that cannot go wrong, so the CPU verdicts are the same.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import torch
 
 from exercises.conv_layer import hints
 from exercises.conv_layer.checks._common import book_image, book_kernel, conv_truth, randn
-from grader.compare import assert_close, assert_shape
+from grader.compare import assert_close, assert_device, assert_shape
 from grader.context import CheckContext
-from grader.errors import CheckFailed
+from grader.errors import CheckFailed, StudentCodeError, StudentRaised
 from grader.wire import TensorValue
 
 KERNEL_SIZE = (1, 2)
@@ -81,11 +85,16 @@ def random_task(ctx: CheckContext) -> Task:
 
 
 def learn_kernel_recovers_kernel(ctx: CheckContext) -> None:
-    """Within 0.1 of the kernel that made Y, on both data sets."""
+    """Within 0.1 of the kernel that made Y, on both data sets, and returned on X's device."""
+    learned = []
     for task in (book_task(), random_task(ctx)):
         kernel = _learn(ctx, task, task.steps)
         assert_close(kernel, task.kernel, what=task.call(task.steps), input=task.inputs(task.steps),
                      hint=task.not_converged, rtol=0.0, atol=TOLERANCE)
+        learned.append((task, kernel))
+    for task, kernel in learned:  # trivial on the CPU
+        assert_device(kernel, ctx.device, what=f"the kernel learned on {task.data}",
+                      input=task.inputs(task.steps), hint=hints.HINT_LEARN_DEVICE)
 
 
 def learn_kernel_loss_decreases(ctx: CheckContext) -> None:
@@ -114,7 +123,12 @@ def _loss(task: Task, learned: TensorValue) -> float:
 
 def _learn(ctx: CheckContext, task: Task, steps: int) -> TensorValue:
     inputs = task.inputs(steps)
-    learned = ctx.call_tensor("learn_kernel", task.X, task.Y, task.kernel_size, task.lr, steps)
+    try:
+        learned = ctx.call_tensor("learn_kernel", task.X, task.Y, task.kernel_size, task.lr, steps)
+    except StudentRaised as exc:  # raised as it is; a layer left on the CPU gets its hint
+        if ctx.device != "cpu" and _runs_on_cpu(ctx, task, steps):
+            exc.hint = hints.HINT_LEARN_DEVICE
+        raise
     if len(learned.shape) == 4 and tuple(learned.shape[2:]) == task.kernel_size:
         hint = hints.HINT_KERNEL_SHAPE
     else:
@@ -122,3 +136,12 @@ def _learn(ctx: CheckContext, task: Task, steps: int) -> TensorValue:
     assert_shape(learned, task.kernel_size, what=f"the kernel learned on {task.data}", input=inputs,
                  hint=hint)
     return learned
+
+
+def _runs_on_cpu(ctx: CheckContext, task: Task, steps: int) -> bool:
+    """Whether the same call returns on the CPU (so what failed elsewhere was the device)."""
+    try:
+        ctx.on("cpu").call("learn_kernel", task.X, task.Y, task.kernel_size, task.lr, steps)
+    except StudentCodeError:
+        return False
+    return True
