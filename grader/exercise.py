@@ -65,15 +65,15 @@ class Exercise:
 class Pack:
     """An exercise pack: the questions, the module with their checks and the reference solution.
 
-    ``checks_module`` and ``reference_module`` are dotted names imported in the grader process
-    only; the reference never enters the student's kernel.
+    ``checks_module`` is a dotted name; the reference is ``solution_module``, loaded by its path
+    in the grader process only. It is deliberately not an installed package, so the student's
+    kernel (same interpreter, same site-packages) cannot simply import the answers.
     """
 
     id: str
     title: str
     exercises: tuple[Exercise, ...]
     checks_module: str
-    reference_module: str
     root: Path
     stub_notebook: Path
     stub_module: Path

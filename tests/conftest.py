@@ -44,7 +44,7 @@ def _frontend_pack() -> Pack:
     )
     return Pack(
         id="frontend_pack", title="Front-end test pack", exercises=exercises,
-        checks_module="nowhere.checks", reference_module="nowhere.reference", root=here,
+        checks_module="nowhere.checks", root=here,
         stub_notebook=here / "stub.ipynb", stub_module=here / "stub.py",
         solution_notebook=here / "solution.ipynb", solution_module=here / "solution.py",
     )

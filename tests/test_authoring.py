@@ -53,7 +53,7 @@ SOURCE = textwrap.dedent('''\
 def small_pack(root: Path) -> Pack:
     """A pack whose solution module is SOURCE, all its files under ``root``."""
     (root / "solution.py").write_text(SOURCE)
-    return Pack(id="small", title="Small", exercises=(), checks_module="x", reference_module="y",
+    return Pack(id="small", title="Small", exercises=(), checks_module="x",
                 root=root, stub_notebook=root / "stub.ipynb", stub_module=root / "stub.py",
                 solution_notebook=root / "solution.ipynb", solution_module=root / "solution.py")
 

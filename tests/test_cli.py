@@ -270,7 +270,7 @@ from pathlib import Path
 import grader.registry
 from grader.exercise import Check, Exercise, Pack
 here = Path(".")
-pack = Pack("p", "P", (Exercise("e", "E", (Check("c", "C", 1.0, "run_c"),)),), "m", "r",
+pack = Pack("p", "P", (Exercise("e", "E", (Check("c", "C", 1.0, "run_c"),)),), "m",
             here, here, here, here, here)
 grader.registry.load_pack = lambda name=None: pack
 from grader.cli import main

@@ -243,3 +243,13 @@ def test_when_calls_have_little_time_then_torch_start_up_costs_do_not_decide_ver
     result = grade(PACK.solution_module, options=GradeOptions(device="cpu", call_timeout=1))
     lost = [c.item_id for c in result.checks if c.status not in ("passed", "skipped")]
     assert result.points == result.max_points, lost
+
+
+@pytest.mark.kernel
+def test_when_a_submission_imports_the_reference_then_it_finds_nothing_to_import(tmp_path):
+    path = tmp_path / "cheat.py"
+    path.write_text("from solutions.conv_layer import *  # the answers, if they were installed\n")
+    result = grade(path, options=GradeOptions(device="cpu"))
+    assert result.points == 0
+    (error,) = result.execution.cell_errors
+    assert error.ename == "ModuleNotFoundError"

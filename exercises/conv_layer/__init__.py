@@ -90,7 +90,6 @@ PACK = Pack(
     title="Convolutions for Images",
     exercises=(CORR2D, CONV2D_LAYER, EDGE_DETECTION, LEARN_KERNEL),
     checks_module="exercises.conv_layer.checks",
-    reference_module="solutions.conv_layer",
     root=ROOT,
     stub_notebook=ROOT / "stub.ipynb",
     stub_module=ROOT / "stub.py",
