@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,29 @@ def has_cuda() -> bool:
     return bool(torch.cuda.is_available())
 
 
+@pytest.fixture(scope="session")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A wrong variant as a submission: the solution with the variant's definitions after it.
+
+    Variants hold only their mistake (later definitions win), so a new exercise in the pack
+    needs no edit to any of them.
+    """
+    from grader.submission import split_percent
+
+    solution = "".join(
+        f"# %%\n{cell.source}" for cell in split_percent(PACK.solution_module.read_text())
+        if cell.kind == "code" and cell.header != "demo"
+    )
+    folder = tmp_path_factory.mktemp("variants")
+
+    def build(name: str) -> Path:
+        path = folder / f"{name}.py"
+        path.write_text(f"{solution}# %%\n{(VARIANTS / f'{name}.py').read_text()}")
+        return path
+
+    return build
+
+
 def grade_here(path: Path, *, seed: int = 0, device: str = "cpu") -> SubmissionResult:
     """Grade a trusted fixture in this process."""
     return grade(path, pack=PACK, runner=lambda options: InProcessRunner(),
@@ -235,8 +259,8 @@ def test_when_a_variant_fixture_exists_then_it_has_an_expectation():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(name):
-    result = grade_here(VARIANTS / f"{name}.py")
+def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(name, variant):
+    result = grade_here(variant(name))
     lost = not_passed(result)
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in EXPECTED[name]}
     assert {k: c.hint for k, c in lost.items()} == EXPECTED[name]
@@ -247,30 +271,30 @@ def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hi
         assert_full_marks(result)
 
 
-def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_meta():
+def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_meta(variant):
     cuda_only = sorted(name for name in CUDA_EXPECTED if not EXPECTED[name])
     assert cuda_only == ["conv2d_cpu_output", "learn_kernel_cpu_layer", "learn_kernel_data_to_layer"]
     exercises = {k.split("::")[0] for name in cuda_only for k in CUDA_EXPECTED[name]}
     assert exercises == {"conv2d_layer", "learn_kernel"}  # corr2d's is corr2d_cpu_output (meta)
     for name in cuda_only:
-        assert_full_marks(grade_here(VARIANTS / f"{name}.py"))
+        assert_full_marks(grade_here(variant(name)))
 
 
-def test_when_learn_kernel_ignores_its_data_then_the_random_data_catches_it():
-    lost = not_passed(grade_here(VARIANTS / "learn_kernel_ignores_data.py"))
+def test_when_learn_kernel_ignores_its_data_then_the_random_data_catches_it(variant):
+    lost = not_passed(grade_here(variant("learn_kernel_ignores_data")))
     check = lost["learn_kernel::recovers_kernel[cpu]"]
     assert check.message == compare.SHAPE_MISMATCH.format(
         what=f"the kernel learned on {hints.RANDOM_DATA}", actual="(1, 2)", expected="(2, 2)")
 
 
-def test_when_the_books_corr2d_fails_on_meta_then_the_message_explains_the_device():
-    lost = not_passed(grade_here(VARIANTS / "corr2d_book.py"))["corr2d::keeps_device[meta]"]
+def test_when_the_books_corr2d_fails_on_meta_then_the_message_explains_the_device(variant):
+    lost = not_passed(grade_here(variant("corr2d_book")))["corr2d::keeps_device[meta]"]
     assert lost.message == hints.DEVICE_RAISED.format(device="meta",
                                                       detail=hints.DEVICE_NOT_IMPLEMENTED)
 
 
-def test_when_learning_never_converges_then_the_losses_are_shown():
-    lost = not_passed(grade_here(VARIANTS / "learn_kernel_no_update.py"))
+def test_when_learning_never_converges_then_the_losses_are_shown(variant):
+    lost = not_passed(grade_here(variant("learn_kernel_no_update")))
     check = lost["learn_kernel::loss_decreases[cpu]"]
     assert check.message.startswith(hints.LOSS_NOT_DECREASING.split("{")[0])
     losses = list(check.actual["losses"].values())
@@ -289,8 +313,10 @@ def test_when_cuda_is_present_then_the_solution_passes_every_cuda_check():
 @pytest.mark.gpu
 @pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
 @pytest.mark.parametrize("name", sorted(CUDA_EXPECTED))
-def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks_with_their_hints(name):
-    result = grade_here(VARIANTS / f"{name}.py", device="cuda")
+def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks_with_their_hints(
+    name, variant
+):
+    result = grade_here(variant(name), device="cuda")
     lost = {k: c for k, c in not_passed(result).items() if k.endswith("[cuda]")}
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in CUDA_EXPECTED[name]}, \
         {k: c.message for k, c in lost.items()}
@@ -300,16 +326,16 @@ def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks_
 @pytest.mark.gpu
 @pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_when_cuda_is_present_then_a_variant_loses_the_same_cpu_and_meta_checks(name):
-    result = grade_here(VARIANTS / f"{name}.py", device="cuda")
+def test_when_cuda_is_present_then_a_variant_loses_the_same_cpu_and_meta_checks(name, variant):
+    result = grade_here(variant(name), device="cuda")
     lost = {k: c.hint for k, c in not_passed(result).items() if not k.endswith("[cuda]")}
     assert lost == EXPECTED[name]
 
 
-def test_when_a_name_is_missing_then_the_check_errors_without_blaming_the_pack(tmp_path):
-    source = (VARIANTS / "corr2d_book.py").read_text()
+def test_when_a_name_is_missing_then_the_check_errors_without_blaming_the_pack(tmp_path, variant):
+    source = variant("corr2d_book").read_text()
     path = tmp_path / "no_edge_kernel.py"
-    path.write_text(source.replace("def edge_kernel():", "def edge_kernel_renamed():"))
+    path.write_text(source.replace("def edge_kernel(", "def edge_kernel_renamed("))
     lost = not_passed(grade_here(path))
     assert {k for k in lost if k.startswith("edge_detection::")} == {
         "edge_detection::kernel_marks_edges[cpu]",
