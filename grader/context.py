@@ -26,6 +26,9 @@ from grader.errors import (
 from grader.runner import Runner
 from grader.submission import Submission
 
+#: What a list arrives as: the wire format keeps lists and tuples apart, callers accept either.
+SEQUENCE = (list, tuple)
+
 
 @dataclass(frozen=True)
 class CallResult:
@@ -124,9 +127,9 @@ class CheckContext:
         )
         return CallResult(
             value=self._decode(reply.get("value"), buffers),
-            grads=tuple(self._decode(reply.get("grads", {"$list": []}), buffers, list)),
+            grads=tuple(self._decode(reply.get("grads", {"$list": []}), buffers, SEQUENCE)),
             grad_error=self._decode(reply.get("grad_error"), buffers),
-            inputs_after=tuple(self._decode(reply.get("inputs_after", {"$list": []}), buffers, list)),
+            inputs_after=tuple(self._decode(reply.get("inputs_after", {"$list": []}), buffers, SEQUENCE)),
             ops=self._decode(reply.get("ops", {"$dict": {}}), buffers, dict),
             stdout=self.last_stdout,
         )
@@ -245,13 +248,15 @@ class CheckContext:
         """Turn an exception the probe reported into NotImplementedYet or StudentRaised."""
         return tracebacks.student_exception(self._submission, name, exc)
 
-    def _decode(self, data: Any, buffers: list[bytes], kind: type | None = None) -> Any:
+    def _decode(
+        self, data: Any, buffers: list[bytes], kind: type | tuple[type, ...] | None = None
+    ) -> Any:
         """Decode a reply; a reply that breaks the wire format is the kernel's fault, not ours."""
         try:
             value = wire.decode(data, buffers)
         except (wire.WireError, RecursionError, ValueError, TypeError, OverflowError) as exc:
             raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail=exc)) from None
-        if kind is not None and not isinstance(value, kind | tuple if kind is list else kind):
+        if kind is not None and not isinstance(value, kind):
             raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail="wrong reply shape"))
         return value
 

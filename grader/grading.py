@@ -18,7 +18,6 @@ from grader import messages
 from grader.devices import points_policy
 from grader.errors import (
     KernelDied,
-    StudentCodeError,
     SubmissionError,
 )
 from grader.exercise import Pack
@@ -55,10 +54,9 @@ def grade(
     """
     options = options or GradeOptions()
     pack = pack if isinstance(pack, Pack) else load_pack(pack)
-    if options.device == "cuda":  # say it now, not after running the whole notebook
-        from grader.devices import plan_devices
-
-        plan_devices(options.device, count_cuda=options.count_cuda)
+    # --device cuda without CUDA is said now, not after running the whole notebook; otherwise the
+    # plan (which imports torch) is made while the kernel starts.
+    early = _plan(options) if options.device == "cuda" else None
     started = _now()
     try:
         loaded = load_submission(submission)
@@ -69,14 +67,14 @@ def grade(
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             execution = pool.submit(active.start, loaded)
-            reference, checks, devices = _grader_side(pack, options)
+            reference, checks, devices = _grader_side(pack, options, early)
             try:
                 execution.result()
             except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
                 return _unusable(loaded.path, pack, options, started, exc.message)
         session = Session(loaded, active, checks, reference, devices, options, pack.needed_names)
         exercises = tuple(session.grade_exercise(exercise) for exercise in pack.exercises)
-        answers = _free_text(pack, session)
+        answers = session.free_text(pack)
         info = active.execution()
     finally:
         active.close()
@@ -90,29 +88,17 @@ def _kernel_runner(options: GradeOptions) -> Runner:
     return KernelRunner(cell_timeout=options.cell_timeout)
 
 
-def _grader_side(
-    pack: Pack, options: GradeOptions
-) -> tuple[ModuleType, ModuleType, tuple[DeviceInfo, ...]]:
-    """What the grader needs of its own (torch, reference, checks): loaded while the kernel runs."""
+def _plan(options: GradeOptions) -> tuple[DeviceInfo, ...]:
     from grader.devices import plan_devices
 
-    devices = plan_devices(options.device, count_cuda=options.count_cuda)
-    return load_reference(pack), load_checks(pack), devices
+    return plan_devices(options.device, count_cuda=options.count_cuda)
 
 
-def _free_text(pack: Pack, session: Session) -> tuple[FreeTextAnswer, ...]:
-    """Collect the 'why' answers for a human reader; a missing or odd value becomes None."""
-    ctx = session.context("cpu")
-    answers = []
-    for exercise in pack.exercises:
-        for question in exercise.free_text:
-            try:
-                value = ctx.get(question.id)
-            except StudentCodeError:
-                value = None
-            text = value.strip() if isinstance(value, str) and value.strip() else None
-            answers.append(FreeTextAnswer(question.id, exercise.id, question.prompt, text))
-    return tuple(answers)
+def _grader_side(
+    pack: Pack, options: GradeOptions, devices: tuple[DeviceInfo, ...] | None
+) -> tuple[ModuleType, ModuleType, tuple[DeviceInfo, ...]]:
+    """What the grader needs of its own (torch, reference, checks): loaded while the kernel runs."""
+    return load_reference(pack), load_checks(pack), devices or _plan(options)
 
 
 def _unusable(

@@ -7,6 +7,7 @@ needs (name, message, line, a trimmed traceback).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ def safe_unpack(data: bytes | str) -> Any:
         raise ValueError("a message nested too deeply") from None
 
 
+@functools.cache
 def errors_only_client() -> type:
     """An nbclient that keeps a cell's error output and drops everything else it prints.
 

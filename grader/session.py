@@ -14,9 +14,9 @@ from grader import messages
 from grader.context import CheckContext
 from grader.devices import points_policy
 from grader.errors import CheckFailed, GraderError, StudentCodeError
-from grader.exercise import Check, Exercise, check_function
+from grader.exercise import Check, Exercise, Pack, check_function
 from grader.options import GradeOptions
-from grader.results import CheckResult, DeviceInfo, ExerciseResult
+from grader.results import CheckResult, DeviceInfo, ExerciseResult, FreeTextAnswer
 from grader.runner import Runner
 from grader.submission import Submission
 
@@ -105,3 +105,17 @@ class Session:
             detail = f"{type(exc).__name__}: {exc}"
             return result("error", messages.INTERNAL.format(detail=detail), internal=True)
         return result("passed")
+
+    def free_text(self, pack: Pack) -> tuple[FreeTextAnswer, ...]:
+        """Collect the 'why' answers for a human reader; a missing or odd value becomes None."""
+        ctx = self.context("cpu")
+        answers = []
+        for exercise in pack.exercises:
+            for question in exercise.free_text:
+                try:
+                    value = ctx.get(question.id)
+                except StudentCodeError:
+                    value = None
+                text = value.strip() if isinstance(value, str) and value.strip() else None
+                answers.append(FreeTextAnswer(question.id, exercise.id, question.prompt, text))
+        return tuple(answers)

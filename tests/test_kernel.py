@@ -287,7 +287,7 @@ def test_when_a_notebook_prints_fifty_megabytes_then_grading_finishes(tmp_path: 
     runner = KernelRunner(cell_timeout=60)
     try:
         info = runner.start(submission)
-        assert make_context(runner, submission).call("f").value == 5
+        assert make_context(runner, submission, timeout=30).call("f").value == 5
     finally:
         runner.close()
     assert info.cell_errors == ()
