@@ -81,12 +81,41 @@ class CheckContext:
         self._quarantine = quarantine if quarantine is not None else {}
         self.stdout = ""
         self.last_stdout = ""
+        # What the report shows beside the verdict; shared with the ``on()`` twins of this context.
+        self.exhibits: list[dict[str, Any]] = []
+        self.details: dict[str, Any] = {}
+        self.answers: list[dict[str, Any]] = []
 
     def on(self, device: str) -> CheckContext:
         """The same context with calls placed on another device (e.g. a CPU call before a meta one)."""
         twin = copy.copy(self)
         twin.device = device
         return twin
+
+    # -- what the report shows beside the verdict ---------------------------------------------------
+    def exhibit(self, label: str, value: Any, note: str = "") -> None:
+        """Show a tensor in the report (the student's X and X.T, a kernel's responses), pass or fail."""
+        from grader.tensors import describe
+
+        self.exhibits.append({"label": label, "value": describe(value), "note": note})
+
+    def detail(self, key: str, value: Any) -> None:
+        """Report a figure for information only (an op count, a time); never judged."""
+        from grader.tensors import describe
+
+        self.details[key] = describe(value)
+
+    def record_answer(
+        self, question: str, given: Any, truth: Any, choices: Sequence[str] = ()
+    ) -> bool:
+        """Keep a structured answer beside the truth computed for it; returns whether they agree."""
+        from grader.tensors import describe
+
+        correct = given == truth
+        self.answers.append({"question": question, "given": describe(given),
+                             "truth": describe(truth), "choices": list(choices),
+                             "correct": bool(correct)})
+        return bool(correct)
 
     # -- inputs -------------------------------------------------------------------------------
     def generator(self, salt: int = 0) -> Any:

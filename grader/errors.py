@@ -107,8 +107,10 @@ class CheckFailed(GraderError):
         expected: Any = None,
         actual: Any = None,
         mismatch: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
+        self.details = dict(details) if details else None
         self.input = dict(input) if input else None
         self.expected = expected
         self.actual = actual

@@ -25,6 +25,13 @@ class CheckResult:
 
     ``location`` says where in the student's file the failure happened, as they count ("cell 4,
     line 2"; "line 37" of a module). ``internal`` marks an error that is the grader's fault.
+
+    ``exhibits`` are extra tensors a report should draw, computed on the student's own objects
+    (their image X beside X.T, a kernel's responses to x^2 and y^2): each a mapping with ``label``,
+    ``value`` (a ``grader.tensors.describe`` mapping) and optional ``note``. ``answer`` is a
+    structured answer against the truth the grader computed for it: ``question``, ``given``,
+    ``truth``, ``choices`` and ``correct``. ``details`` holds figures reported for information
+    only (operation counts, timings), never judged.
     """
 
     id: str
@@ -48,6 +55,9 @@ class CheckResult:
     location: str = ""
     internal: bool = False
     duration: float = 0.0
+    exhibits: tuple[Mapping[str, Any], ...] = ()
+    answer: Mapping[str, Any] | None = None
+    details: Mapping[str, Any] | None = None
 
     @property
     def item_id(self) -> str:
@@ -207,7 +217,7 @@ class SubmissionResult:
             ExerciseResult(
                 id=e["id"],
                 title=e["title"],
-                checks=tuple(_build(CheckResult, c) for c in e["checks"]),
+                checks=tuple(_check(c) for c in e["checks"]),
             )
             for e in data["exercises"]
         )
@@ -239,6 +249,12 @@ class SubmissionResult:
     @classmethod
     def read(cls, path: str | Path) -> SubmissionResult:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _check(data: Mapping[str, Any]) -> CheckResult:
+    """A check from JSON: lists become tuples again so a round trip compares equal."""
+    check: CheckResult = _build(CheckResult, data)
+    return replace(check, exhibits=tuple(check.exhibits or ()))
 
 
 def _build(cls: type[Any], data: Mapping[str, Any]) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from types import ModuleType
+from typing import Any
 
 from grader import messages
 from grader.context import CheckContext
@@ -69,21 +70,24 @@ class Session:
     def run_check(self, exercise: Exercise, check: Check, device: DeviceInfo) -> CheckResult:
         counts, max_points = points_policy(check, device.name, count_cuda=self.options.count_cuda)
         started = time.perf_counter()
+        ctx = self.context(device.name)
 
-        def result(status: str, message: str = "", **details: object) -> CheckResult:
+        def result(status: str, message: str = "", details: Any = None, **fields: Any) -> CheckResult:
+            # What the check showed (exhibits, a structured answer, figures) is kept, pass or fail.
             return CheckResult(
                 id=check.id, title=check.title, exercise=exercise.id, device=device.name,
                 status=status,  # type: ignore[arg-type]
                 points=max_points if status == "passed" else 0.0, max_points=max_points,
                 message=message, counts=counts, hidden=check.hidden,
-                duration=round(time.perf_counter() - started, 4), **details,  # type: ignore[arg-type]
+                duration=round(time.perf_counter() - started, 4),
+                exhibits=tuple(ctx.exhibits), answer=ctx.answers[-1] if ctx.answers else None,
+                details={**ctx.details, **(details or {})} or None, **fields,
             )
 
         if not device.available:
             return result("skipped", device.reason or "")
         if self.runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
             return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
-        ctx = self.context(device.name)
         try:
             for name in check.needs:
                 if name in self.missing:
@@ -93,6 +97,7 @@ class Session:
             return result(
                 "failed", failed.message, hint=failed.hint, input=failed.input,
                 expected=failed.expected, actual=failed.actual, mismatch=failed.mismatch,
+                details=failed.details,
             )
         except StudentCodeError as exc:
             hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)

@@ -51,6 +51,12 @@ def full_result() -> SubmissionResult:
         check("skipped", 0.0, 0.0, id="matches", device="cuda", counts=False,
               message="CUDA is not available on this machine"),
         check("passed", 1.0, 1.0, id="secret", hidden=True),
+        check("failed", 0.0, 1.0, id="transpose_x", message="the answer does not match",
+              exhibits=({"label": "your X", "value": {"dtype": "int64", "shape": [2, 2],
+                                                      "values": [[1, 0], [1, 1]]}, "note": ""},),
+              answer={"question": "What happens?", "given": "unchanged", "truth": "moves",
+                      "choices": ["unchanged", "moves"], "correct": False},
+              details={"ops_small": 9, "ops_large": 9}),
     )
     return SubmissionResult(
         submission=SubmissionInfo(path="/subs/ana.ipynb", name="ana.ipynb", sha256="ab" * 32,
