@@ -136,8 +136,8 @@ def test_when_checks_have_points_then_totals_sum_them() -> None:
     assert result.points == 3.0
     assert result.max_points == 7.0
     assert result.exercises[0].points == 3.0
-    assert result.exercises[0].max_points == 6.0
-    assert len(result.checks) == 7
+    assert result.exercises[0].max_points == 7.0
+    assert len(result.checks) == 8
 
 
 def test_when_points_are_fractions_then_totals_are_rounded() -> None:
@@ -151,7 +151,7 @@ def test_when_to_dict_is_called_then_derived_totals_are_written() -> None:
     assert (data["points"], data["max_points"], data["complete"]) == (3.0, 7.0, True)
     assert data["schema"] == SCHEMA
     assert [(e["points"], e["max_points"], e["status"]) for e in data["exercises"]] == [
-        (3.0, 6.0, "error"), (0.0, 0.0, "skipped"),
+        (3.0, 7.0, "error"), (0.0, 0.0, "skipped"),
     ]
 
 
