@@ -18,6 +18,7 @@ from grader.errors import (
     CallTimedOut,
     KernelDied,
     MissingName,
+    NotImplementedYet,
     ResultTooLarge,
     StudentCodeError,
     StudentRaised,
@@ -197,6 +198,31 @@ class CheckContext:
         """The value of a variable in the student's namespace (structured or free-text answers)."""
         reply, buffers = self._send({"op": "get", "name": name}, name)
         return self._decode(reply.get("value"), buffers)
+
+    def choice(self, name: str, choices: Sequence[str]) -> str:
+        """A structured answer that picks one of ``choices``; None (the stub's value) is not answered."""
+        value = self.get(name)
+        shown = ", ".join(repr(c) for c in choices)
+        if value is None:
+            raise NotImplementedYet(messages.NOT_ANSWERED.format(name=name, choices=shown),
+                                    hint=messages.HINT_NOT_ANSWERED.format(name=name))
+        if not isinstance(value, str) or value.strip().lower() not in choices:
+            got = repr(value) if isinstance(value, str | bool | int | float) else describe_kind(value)
+            raise WrongReturn(messages.WRONG_ANSWER_TYPE.format(name=name, got=got, choices=shown),
+                              hint=messages.HINT_NOT_ANSWERED.format(name=name))
+        return value.strip().lower()
+
+    def value_answer(self, name: str, kinds: tuple[type, ...], expected: str) -> Any:
+        """A structured answer that is a value (a bool, a number); None is not answered."""
+        value = self.get(name)
+        if value is None:
+            raise NotImplementedYet(messages.NOT_ANSWERED.format(name=name, choices=expected),
+                                    hint=messages.HINT_NOT_ANSWERED.format(name=name))
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise WrongReturn(messages.WRONG_ANSWER_TYPE.format(
+                name=name, got=repr(value) if isinstance(value, str | int | float) else
+                describe_kind(value), choices=expected))
+        return value
 
     def warm_up(self, devices: Sequence[str], timeout: float) -> None:
         """Let torch pay its one-time costs (meta decompositions, a CUDA context) untimed."""

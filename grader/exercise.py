@@ -31,7 +31,8 @@ class Check:
     ``run`` is the name of a function in the pack's checks module. ``devices`` lists where it runs;
     ``meta`` runs everywhere (it checks device-awareness without a GPU) and ``cuda`` only where CUDA
     is present. ``needs`` names what the check calls in the student's namespace, so a missing
-    function is reported once, clearly, before the check runs.
+    function is reported once, clearly, before the check runs. A ``bonus`` check's points are
+    earned on top of the total: they are left out of the maximum, so skipping it costs nothing.
     """
 
     id: str
@@ -41,6 +42,7 @@ class Check:
     devices: tuple[Device, ...] = TENSOR_DEVICES
     needs: tuple[str, ...] = ()
     hidden: bool = False
+    bonus: bool = False
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ class CheckResult:
     location: str = ""
     internal: bool = False
     duration: float = 0.0
+    bonus: bool = False
     exhibits: tuple[Mapping[str, Any], ...] = ()
     answer: Mapping[str, Any] | None = None
     details: Mapping[str, Any] | None = None
@@ -79,7 +80,8 @@ class ExerciseResult:
 
     @property
     def max_points(self) -> float:
-        return round(sum(c.max_points for c in self.checks), 6)
+        """What the checks can earn, bonus checks left out (their points come on top)."""
+        return round(sum(c.max_points for c in self.checks if not c.bonus), 6)
 
     @property
     def status(self) -> Status:

@@ -78,7 +78,7 @@ class Session:
                 id=check.id, title=check.title, exercise=exercise.id, device=device.name,
                 status=status,  # type: ignore[arg-type]
                 points=max_points if status == "passed" else 0.0, max_points=max_points,
-                message=message, counts=counts, hidden=check.hidden,
+                message=message, counts=counts, hidden=check.hidden, bonus=check.bonus,
                 duration=round(time.perf_counter() - started, 4),
                 exhibits=tuple(ctx.exhibits), answer=ctx.answers[-1] if ctx.answers else None,
                 details={**ctx.details, **(details or {})} or None, **fields,

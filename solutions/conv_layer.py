@@ -13,6 +13,8 @@
 # the end), keeping the names as they are: the grader calls them.
 
 # %%
+import math
+
 import torch
 from torch import nn
 
@@ -251,3 +253,370 @@ flipped one for a convolution), and the layer's outputs, and hence the model, ar
 #   operation on the two-dimensional input data and the kernel, and then adds a bias.
 # * We can design a kernel to detect edges in images.
 # * We can learn the kernel's parameters from data.
+
+# %% [markdown]
+# ## Exercises
+#
+# The exercises of both editions of the book, in the older edition's order (the current edition
+# renumbers them and adds the edge-direction and blur questions; each heading gives both numbers).
+# Every answer is checked by what it does: the grader runs your functions on inputs of its own and
+# compares them with PyTorch's `conv2d`, and checks each choice you make against what your own
+# objects really do. Answers marked "in words" are read by a person and cost no points.
+
+# %% [markdown]
+# ### 1. A diagonal edge (current edition: 1; older edition: 1)
+#
+# > Construct an image `X` with diagonal edges.
+# > * What happens if you apply the kernel `K` in this section to it?
+# > * What happens if you transpose `X`?
+# > * What happens if you transpose `K`?
+#
+# **Your task.** `diagonal_image(n)` returns an `n x n` image (a 2-D tensor) with a diagonal edge:
+# `torch.eye(n)`, `1 - torch.eye(n)`, a triangle of ones (`torch.tril`, `torch.triu`), the
+# anti-diagonal... any image whose response to the book's `K = [[1, -1]]` lies along a line of
+# slope +1 or -1 and nowhere else. Then answer the three questions about *your* image by setting
+# each `answer_...` variable to one of the strings listed; the grader works out which one is true
+# for the image your function makes, so the right choice depends on your image.
+
+# %%
+def diagonal_image(n: int) -> torch.Tensor:
+    """An n x n image with a diagonal edge."""
+    # BEGIN SOLUTION
+    return torch.tril(torch.ones((n, n)))
+    # END SOLUTION
+
+
+# %% [markdown]
+# **What happens if you apply `K = [[1, -1]]` to it?** Set `answer_apply_K` to one of:
+# * `"zeros"`: the output is zero everywhere;
+# * `"one_line"`: the output is non-zero along one diagonal line, with one sign;
+# * `"two_lines"`: two neighbouring diagonal lines, one positive and one negative;
+# * `"everywhere"`: the output is non-zero almost everywhere.
+
+# %% demo
+X = diagonal_image(6)
+K = torch.tensor([[1.0, -1.0]])
+corr2d(X, K)
+
+# %%
+# BEGIN SOLUTION (stub: answer_apply_K = None)
+answer_apply_K = "one_line"
+# END SOLUTION
+
+# %% [markdown]
+# **What happens if you transpose `X`?** Compare `corr2d(X.T, K)` with `corr2d(X, K)`. Set
+# `answer_transpose_X` to one of:
+# * `"unchanged"`: the output is the same;
+# * `"changes"`: the output is different (it moves, or changes sign).
+
+# %% demo
+corr2d(X.T, K)
+
+# %%
+# BEGIN SOLUTION (stub: answer_transpose_X = None)
+answer_transpose_X = "changes"
+# END SOLUTION
+
+# %% [markdown]
+# **What happens if you transpose `K`?** `K.T = [[1], [-1]]` differences vertically. Compare
+# `corr2d(X, K.T)` with `corr2d(X, K)`. Set `answer_transpose_K` to one of:
+# * `"zeros"`: the output is zero everywhere;
+# * `"transposed"`: the output is exactly `corr2d(X, K).T`;
+# * `"different"`: the output is non-zero but not `corr2d(X, K).T`.
+
+# %% demo
+corr2d(X, K.T)
+
+# %%
+# BEGIN SOLUTION (stub: answer_transpose_K = None)
+answer_transpose_K = "different"
+# END SOLUTION
+
+# %% [markdown]
+# ### 2. Differentiating `Conv2D` (current edition: 3; older edition: 2)
+#
+# > When you try to automatically find the gradient for the `Conv2D` class we created, what kind
+# > of error message do you see?
+#
+# In MXNet, the book's first framework, the item assignment `Y[i, j] = ...` inside `corr2d` broke
+# automatic differentiation. PyTorch records in-place writes in its graph, so the layer itself
+# backpropagates; the errors one actually meets come from the code around it. The most common:
+# calling `backward()` on the layer's output, which is a matrix, not a scalar.
+#
+# **Your task.**
+# * `autograd_error()` runs `Conv2D((1, 2))` on a `6 x 8` input, calls `backward()` on the
+#   (non-scalar) output, catches the exception and returns it (the exception object itself).
+# * `conv2d_gradients(X, K)` returns the pair `(dX, dK)`: the gradients of `corr2d(X, K).sum()`
+#   with respect to `X` and `K`, computed with autograd, on the inputs' device.
+# * `answer_conv2d_backpropagates`: `True` or `False`: does the book's `Conv2D` backpropagate in
+#   PyTorch (for a scalar loss)?
+
+# %%
+def autograd_error() -> Exception:
+    """The exception PyTorch raises for backward() on the non-scalar output of Conv2D."""
+    # BEGIN SOLUTION
+    layer = Conv2D((1, 2))
+    try:
+        layer(torch.ones((6, 8))).backward()
+    except RuntimeError as exc:
+        return exc
+    raise AssertionError("backward() on a matrix did not raise")
+    # END SOLUTION
+
+
+def conv2d_gradients(X: torch.Tensor, K: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The gradients of corr2d(X, K).sum() with respect to X and K."""
+    # BEGIN SOLUTION
+    X = X.detach().clone().requires_grad_(True)
+    K = K.detach().clone().requires_grad_(True)
+    corr2d(X, K).sum().backward()
+    return X.grad, K.grad
+    # END SOLUTION
+
+
+# %%
+# BEGIN SOLUTION (stub: answer_conv2d_backpropagates = None)
+answer_conv2d_backpropagates = True
+# END SOLUTION
+
+# %% [markdown]
+# **In words.** Why does `corr2d`'s item assignment not stop autograd in PyTorch?
+
+# %%
+# BEGIN SOLUTION (stub: why_autograd_works = "")
+why_autograd_works = """
+Writing into Y[i, j] is an in-place copy that autograd records: the graph keeps, for each element
+of Y, the sum of products it came from, so the gradient flows back to X and K. The error appears
+only when backward() is called on a non-scalar tensor without a gradient argument.
+"""
+# END SOLUTION
+
+# %% [markdown]
+# ### 3. Cross-correlation as a matrix multiplication (current edition: 4; older edition: 3)
+#
+# > How do you represent a cross-correlation operation as a matrix multiplication by changing the
+# > input and kernel tensors?
+#
+# There are two views, one per tensor you change:
+# * change the input: `im2col(X, kernel_shape)` lays each `h x w` patch of `X` out as a row, so the
+#   result has shape `(out_h * out_w, h * w)` (patches in row-major order of their top-left
+#   corner), and the output is `im2col(X, K.shape) @ K.reshape(-1)`;
+# * change the kernel: `kernel_matrix(K, input_shape)` is the doubly block-Toeplitz matrix `W` of
+#   shape `(out_h * out_w, H * W)` with `W @ X.reshape(-1) == corr2d(X, K).reshape(-1)`.
+#
+# `corr2d_matmul(X, K)` computes the cross-correlation with exactly one matrix multiplication.
+# Build the matrices with tensor operations (`unfold`, indexing, `as_strided`...), not Python loops
+# over positions: the grader counts the torch operations at two image sizes, and a vectorized
+# lowering dispatches the same number at both.
+#
+# **Bonus (beyond the book).** `conv2d_matmul(X, K, stride=1, padding=0)` for a batch
+# `X` of shape `(B, C, H, W)` and kernels `K` of shape `(O, C, h, w)`, equal to
+# `torch.nn.functional.conv2d(X, K, stride=stride, padding=padding)`.
+
+# %%
+def im2col(X: torch.Tensor, kernel_shape: tuple[int, int]) -> torch.Tensor:
+    """The patches of X as rows: shape (out_h * out_w, h * w)."""
+    # BEGIN SOLUTION
+    h, w = kernel_shape
+    patches = X.unfold(0, h, 1).unfold(1, w, 1)  # (out_h, out_w, h, w)
+    return patches.reshape(-1, h * w)
+    # END SOLUTION
+
+
+def kernel_matrix(K: torch.Tensor, input_shape: tuple[int, int]) -> torch.Tensor:
+    """The doubly block-Toeplitz matrix W with W @ X.reshape(-1) == corr2d(X, K).reshape(-1)."""
+    # BEGIN SOLUTION
+    H, W = input_shape
+    h, w = K.shape
+    out_h, out_w = H - h + 1, W - w + 1
+    rows = torch.arange(out_h * out_w, device=K.device)
+    i, j = rows // out_w, rows % out_w
+    a = torch.arange(h, device=K.device).repeat_interleave(w)
+    b = torch.arange(w, device=K.device).repeat(h)
+    columns = (i[:, None] + a[None, :]) * W + (j[:, None] + b[None, :])
+    matrix = torch.zeros((out_h * out_w, H * W), dtype=K.dtype, device=K.device)
+    return matrix.scatter(1, columns, K.reshape(1, -1).expand(out_h * out_w, -1))
+    # END SOLUTION
+
+
+def corr2d_matmul(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+    """corr2d(X, K) computed with a single matrix multiplication."""
+    # BEGIN SOLUTION
+    h, w = K.shape
+    out_shape = (X.shape[0] - h + 1, X.shape[1] - w + 1)
+    return (im2col(X, (h, w)) @ K.reshape(-1)).reshape(out_shape)
+    # END SOLUTION
+
+
+def conv2d_matmul(X: torch.Tensor, K: torch.Tensor, stride: int = 1, padding: int = 0) -> torch.Tensor:
+    """Bonus: batched, multi-channel conv2d with stride and padding, as one matrix multiplication."""
+    # BEGIN SOLUTION
+    B, C, H, W = X.shape
+    O, _, h, w = K.shape
+    X = torch.nn.functional.pad(X, (padding, padding, padding, padding))
+    patches = X.unfold(2, h, stride).unfold(3, w, stride)  # (B, C, out_h, out_w, h, w)
+    out_h, out_w = patches.shape[2], patches.shape[3]
+    columns = patches.permute(0, 2, 3, 1, 4, 5).reshape(B, out_h * out_w, C * h * w)
+    out = columns @ K.reshape(O, C * h * w).T  # (B, out_h * out_w, O)
+    return out.permute(0, 2, 1).reshape(B, O, out_h, out_w)
+    # END SOLUTION
+
+
+# %% demo
+X = torch.arange(9.0).reshape(3, 3)
+K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+im2col(X, K.shape), kernel_matrix(K, X.shape) @ X.reshape(-1), corr2d_matmul(X, K)
+
+# %% [markdown]
+# ### 4. Designing kernels (current edition: 2; older edition: 4)
+#
+# > Design some kernels manually.
+#
+# In the images below, `x` is the column index (left to right) and `y` the row index (top to
+# bottom): an image `f(x, y)` has `X[y, x] = f(x, y)`. Kernels are applied with `corr2d`.
+#
+# **4.1 An edge detector for a direction (current edition 2.1).**
+# > Given a directional vector $\mathbf{v} = (v_1, v_2)$, derive an edge-detection kernel that
+# > detects edges orthogonal to $\mathbf{v}$, i.e., edges in the direction $(v_2, -v_1)$.
+#
+# `directional_edge_kernel(v)` returns a 2-D kernel whose response to an image that grows along
+# `v = (v1, v2)` (`v1` along `x`, `v2` along `y`) is non-zero, whose response to an image that grows
+# along the perpendicular direction is zero, and whose response grows in proportion to `|v|`.
+
+# %%
+def directional_edge_kernel(v: tuple[float, float]) -> torch.Tensor:
+    """A kernel whose response is the derivative along v: v1 * d/dx + v2 * d/dy."""
+    # BEGIN SOLUTION
+    v1, v2 = float(v[0]), float(v[1])
+    d_dx = torch.tensor([[-1.0, 1.0], [0.0, 0.0]])
+    d_dy = torch.tensor([[-1.0, 0.0], [1.0, 0.0]])
+    return v1 * d_dx + v2 * d_dy
+    # END SOLUTION
+
+
+# %% [markdown]
+# **4.2 The second derivative (current edition 2.2; older edition 4.1).**
+# > Derive a finite difference operator for the second derivative. What is the minimum size of the
+# > convolutional kernel associated with it? Which structures in images respond most strongly to it?
+# > (Older edition: what is the form of a kernel for the second derivative?)
+#
+# * `second_derivative_kernel()` returns a `1 x 3` kernel (a `3 x 1` one, or a 1-D tensor of 3
+#   read as a row, is fine too) that gives zero on constant and linear images and a non-zero
+#   constant on `x ** 2`.
+# * `SECOND_DERIVATIVE_MIN_SIZE`: the smallest number of taps such a kernel can have.
+# * `answer_second_derivative_strongest`: which structure gives the strongest response (largest
+#   absolute value) to your kernel: `"flat"` (a constant region), `"ramp"` (a linear ramp),
+#   `"step_edge"` (a step from 0 to 1) or `"thin_line"` (a one-pixel line)?
+
+# %%
+def second_derivative_kernel() -> torch.Tensor:
+    """The finite-difference second derivative along x."""
+    # BEGIN SOLUTION
+    return torch.tensor([[1.0, -2.0, 1.0]])
+    # END SOLUTION
+
+
+# %%
+# BEGIN SOLUTION (stub: SECOND_DERIVATIVE_MIN_SIZE = None)
+SECOND_DERIVATIVE_MIN_SIZE = 3
+# END SOLUTION
+
+# BEGIN SOLUTION (stub: answer_second_derivative_strongest = None)
+answer_second_derivative_strongest = "thin_line"
+# END SOLUTION
+
+# %% [markdown]
+# **4.3 The Laplacian (older edition 4.2).**
+# > What is the kernel for the Laplace operator?
+#
+# `laplacian_kernel()` returns a `3 x 3` kernel for $\partial^2/\partial x^2 + \partial^2/\partial y^2$:
+# its values sum to zero, it gives equal non-zero responses to `x ** 2` and `y ** 2`, and zero on
+# `x * y`, `x`, `y` and constants. Any scale and either sign are fine.
+
+# %%
+def laplacian_kernel() -> torch.Tensor:
+    """The 5-point Laplacian."""
+    # BEGIN SOLUTION
+    return torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
+    # END SOLUTION
+
+
+# %% [markdown]
+# **4.4 An integral (older edition 4.3).**
+# > What is the kernel for an integral?
+#
+# The integral image (summed-area table) of `X` is `X.cumsum(0).cumsum(1)`: each output is the sum
+# of the whole rectangle above and to the left. `integral_kernel(H, W)` returns the kernel `K`
+# such that `corr2d` of `X` padded with `H - 1` rows of zeros on top and `W - 1` columns of zeros
+# on the left equals `X.cumsum(0).cumsum(1)`, for every `H x W` image `X`. Then say in words why
+# the kernel has to be as large as the image.
+
+# %%
+def integral_kernel(H: int, W: int) -> torch.Tensor:
+    """The kernel whose cross-correlation with the zero-padded image is its integral image."""
+    # BEGIN SOLUTION
+    return torch.ones((H, W))
+    # END SOLUTION
+
+
+# %%
+# BEGIN SOLUTION (stub: why_integral_size = "")
+why_integral_size = """
+The last output, at the bottom-right corner, is the sum of every pixel of the image, so the
+kernel's window must cover the whole image at that position: a smaller kernel only ever sums a
+neighbourhood (a box filter), never the full rectangle above and to the left.
+"""
+# END SOLUTION
+
+# %% [markdown]
+# **4.5 A blur (current edition 2.3).**
+# > How would you design a blur kernel? Why might you want to use such a kernel?
+#
+# `blur_kernel(size, sigma)` returns a `size x size` Gaussian kernel (`size` odd) with standard
+# deviation `sigma` (in pixels), centred on the middle cell and normalized to sum to 1.
+
+# %%
+def blur_kernel(size: int, sigma: float) -> torch.Tensor:
+    """A normalized size x size Gaussian kernel."""
+    # BEGIN SOLUTION
+    offsets = torch.arange(size, dtype=torch.float64) - (size - 1) / 2
+    g = torch.exp(-(offsets**2) / (2 * sigma**2))
+    kernel = torch.outer(g, g)
+    return (kernel / kernel.sum()).float()
+    # END SOLUTION
+
+
+# %%
+# BEGIN SOLUTION (stub: why_blur = "")
+why_blur = """
+A blur averages each pixel with its neighbours, weighting the near ones most: it removes pixel
+noise and fine detail before edge detection or downsampling (where it prevents aliasing), and
+it makes later derivative kernels respond to structure rather than to noise.
+"""
+# END SOLUTION
+
+# %% [markdown]
+# **4.6 A derivative of degree d (current edition 2.4; older edition 4.4).**
+# > What is the minimum size of a kernel to obtain a derivative of degree $d$?
+#
+# * `derivative_kernel(d)` returns a `1 x (d + 1)` kernel (a column or a 1-D tensor is fine too)
+#   that gives zero on every polynomial of degree below `d` and the constant `d!` (or `-d!`) on
+#   `x ** d`.
+# * `min_kernel_size(d)` returns the smallest number of taps of such a kernel.
+
+# %%
+def derivative_kernel(d: int) -> torch.Tensor:
+    """The forward-difference kernel of degree d: binomial coefficients with alternating signs."""
+    # BEGIN SOLUTION
+    k = torch.arange(d + 1)
+    signs = (-1.0) ** (d - k)
+    binomials = torch.tensor([float(math.comb(d, int(i))) for i in k])
+    return (signs * binomials).reshape(1, d + 1)
+    # END SOLUTION
+
+
+def min_kernel_size(d: int) -> int:
+    """The fewest taps a kernel for the d-th derivative can have."""
+    # BEGIN SOLUTION
+    return d + 1
+    # END SOLUTION

@@ -171,3 +171,32 @@ def grade_calls(
         return calls
 
     return install
+
+
+# === exercise pack: wrong variants built from the solution =========================================
+
+
+@pytest.fixture(scope="session")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A wrong variant as a submission: the solution with the variant's definitions after it.
+
+    ``name`` is a path under tests/fixtures/variants without ``.py`` (``corr2d_book``,
+    ``matmul/im2col_loop``). Variants hold only their mistake (later definitions win), so a new
+    exercise in the pack needs no edit to any of them.
+    """
+    from exercises.conv_layer import PACK
+    from grader.submission import split_percent
+    from tests.pack_support import VARIANTS
+
+    solution = "".join(
+        f"# %%\n{cell.source}" for cell in split_percent(PACK.solution_module.read_text())
+        if cell.kind == "code" and cell.header != "demo"
+    )
+    folder = tmp_path_factory.mktemp("variants")
+
+    def build(name: str) -> Path:
+        path = folder / f"{name.replace('/', '__')}.py"
+        path.write_text(f"{solution}# %%\n{(VARIANTS / f'{name}.py').read_text()}")
+        return path
+
+    return build

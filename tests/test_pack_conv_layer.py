@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import torch
@@ -21,16 +19,21 @@ from exercises.conv_layer import PACK, hints
 from exercises.conv_layer.checks import learning
 from grader import compare, messages
 from grader.exercise import check_function
-from grader.grading import GradeOptions, grade
 from grader.registry import load_checks
-from grader.results import CheckResult, SubmissionResult
-from grader.runner import InProcessRunner
+from tests.pack_support import (
+    ALTERNATIVES,
+    NOT_IMPLEMENTED,
+    ROOT,
+    VARIANTS,
+    assert_full_marks,
+    grade_here,
+    lost_in,
+    not_passed,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-VARIANTS = FIXTURES / "variants"
-ALTERNATIVES = FIXTURES / "alternatives"
 NOT_IMPLEMENTED_END = "is not implemented yet (it raises NotImplementedError)"
+#: The section's own code; the book's exercises have their own test modules and variant folders.
+SECTION_0 = ("corr2d", "conv2d_layer", "edge_detection", "learn_kernel")
 BLAME_CORR2D = hints.HINT_LAYER_USES_CORR2D
 NOT_CONVERGED = hints.HINT_NOT_CONVERGED.format(steps=learning.STEPS, lr=learning.LR)
 IGNORES_KERNEL_SIZE = hints.HINT_KERNEL_SIZE_IGNORED.format(kernel_size=learning.RANDOM_KERNEL_SIZE)
@@ -148,46 +151,6 @@ def has_cuda() -> bool:
     return bool(torch.cuda.is_available())
 
 
-@pytest.fixture(scope="session")
-def variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """A wrong variant as a submission: the solution with the variant's definitions after it.
-
-    Variants hold only their mistake (later definitions win), so a new exercise in the pack
-    needs no edit to any of them.
-    """
-    from grader.submission import split_percent
-
-    solution = "".join(
-        f"# %%\n{cell.source}" for cell in split_percent(PACK.solution_module.read_text())
-        if cell.kind == "code" and cell.header != "demo"
-    )
-    folder = tmp_path_factory.mktemp("variants")
-
-    def build(name: str) -> Path:
-        path = folder / f"{name}.py"
-        path.write_text(f"{solution}# %%\n{(VARIANTS / f'{name}.py').read_text()}")
-        return path
-
-    return build
-
-
-def grade_here(path: Path, *, seed: int = 0, device: str = "cpu") -> SubmissionResult:
-    """Grade a trusted fixture in this process."""
-    return grade(path, pack=PACK, runner=lambda options: InProcessRunner(),
-                 options=GradeOptions(device=device, seed=seed))
-
-
-def not_passed(result: SubmissionResult) -> dict[str, CheckResult]:
-    return {c.item_id: c for c in result.checks if c.status not in ("passed", "skipped")}
-
-
-def assert_full_marks(result: SubmissionResult) -> None:
-    assert {k: c.message for k, c in not_passed(result).items()} == {}
-    assert result.points == result.max_points > 0
-    assert {c.device for c in result.checks if c.status == "passed"} == {"cpu", "meta"}
-    assert all(c.status == "skipped" for c in result.checks if c.device == "cuda")
-
-
 # --- the pack's shape ---------------------------------------------------------------------------
 def test_when_the_pack_is_listed_then_ids_points_and_check_functions_are_consistent():
     ids = {e.id: [c.id for c in e.checks] for e in PACK.exercises}
@@ -198,13 +161,29 @@ def test_when_the_pack_is_listed_then_ids_points_and_check_functions_are_consist
         "edge_detection": ["edge_image_is_books", "kernel_marks_edges",
                            "kernel_ignores_horizontal_edges"],
         "learn_kernel": ["recovers_kernel", "loss_decreases"],
+        "diagonal_edge": ["has_diagonal_edge", "apply_K", "transpose_X", "transpose_K"],
+        "autograd": ["error_is_torchs", "gradients_match", "backpropagates"],
+        "im2col": ["rows_are_patches", "vectorized"],
+        "kernel_matrix": ["matches_corr2d", "vectorized"],
+        "corr2d_matmul": ["matches_conv2d", "one_matmul", "vectorized"],
+        "conv2d_matmul": ["matches_conv2d"],
+        "directional_edge": ["responds_along_v", "ignores_perpendicular", "scales_with_v"],
+        "second_derivative": ["annihilates_lines", "constant_on_square", "min_size",
+                              "strongest_structure"],
+        "laplacian": ["zero_sum", "isotropic", "annihilates_harmonics"],
+        "integral": ["matches_cumsum"],
+        "blur": ["normalized", "symmetric_peak", "matches_gaussian", "reduces_noise"],
+        "derivative_order_d": ["annihilates_lower_degrees", "constant_on_power", "min_size"],
     }
-    assert 15 <= sum(c.points for e in PACK.exercises for c in e.checks) <= 20
+    section_0 = sum(c.points for e in PACK.exercises if e.id in SECTION_0 for c in e.checks)
+    assert section_0 == 16
+    assert [c.id for e in PACK.exercises for c in e.checks if c.bonus] == ["matches_conv2d"]
     checks = load_checks(PACK)
     runs = [c.run for e in PACK.exercises for c in e.checks]
     assert len(runs) == len(set(runs))
     assert all(callable(check_function(checks, c)) for e in PACK.exercises for c in e.checks)
-    assert [q.id for e in PACK.exercises for q in e.free_text] == ["why_cross_correlation"]
+    assert [q.id for e in PACK.exercises for q in e.free_text] == [
+        "why_cross_correlation", "why_autograd_works", "why_integral_size", "why_blur"]
 
 
 def test_when_the_pack_definition_is_imported_then_torch_is_not():
@@ -233,7 +212,7 @@ def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(path)
     ran = [c for c in result.checks if c.status != "skipped"]
     assert ran and result.points == 0
     assert {c.item_id: c.status for c in ran} == {c.item_id: "failed" for c in ran}
-    assert all(c.message.endswith(NOT_IMPLEMENTED_END) for c in ran), [c.message for c in ran]
+    assert all(NOT_IMPLEMENTED in c.message for c in ran), [c.message for c in ran]
     assert all(a.text is None for a in result.answers)
 
 
@@ -261,14 +240,14 @@ def test_when_a_variant_fixture_exists_then_it_has_an_expectation():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(name, variant):
     result = grade_here(variant(name))
-    lost = not_passed(result)
+    lost = lost_in(result, *SECTION_0)
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in EXPECTED[name]}
     assert {k: c.hint for k, c in lost.items()} == EXPECTED[name]
     assert not any(c.message.endswith(NOT_IMPLEMENTED_END) for c in lost.values())
     if EXPECTED[name]:
         assert 0 < result.points < result.max_points
     else:
-        assert_full_marks(result)
+        assert lost == {}
 
 
 def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_meta(variant):

@@ -1,9 +1,11 @@
 """The exercise pack for "Convolutions for Images" (Dive into Deep Learning, PyTorch edition).
 
 Declarative and cheap to import (no torch): listing exercises and collecting test items read this
-module only. The check functions live in ``exercises.conv_layer.checks``, the messages and hints in
-``exercises.conv_layer.hints``, and the reference solution, which is also the source the stubs are
-generated from (``python -m grader.authoring``), in ``solutions/conv_layer.py``.
+module only. The section's own code (exercises.md section 0) is declared here, the book's
+exercises (sections 1 to 4) in ``exercises.conv_layer.book_exercises``. The check functions live
+in ``exercises.conv_layer.checks``, the messages and hints in ``exercises.conv_layer.hints``
+(section 0) and ``hints_<section>`` modules, and the reference solution, which is also the source
+the stubs are generated from (``python -m grader.authoring``), in ``solutions/conv_layer.py``.
 
 Points count on the devices that exist everywhere (``cpu``, ``meta``) so a score does not depend on
 the grading machine; the ``cuda`` variants are extra evidence unless a course counts them.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exercises.conv_layer.book_exercises import BOOK_EXERCISES
 from grader.exercise import ANY_DEVICE, TENSOR_DEVICES, Check, Device, Exercise, FreeText, Pack
 
 ROOT = Path(__file__).resolve().parent
@@ -88,7 +91,7 @@ LEARN_KERNEL = Exercise(
 PACK = Pack(
     id="conv_layer",
     title="Convolutions for Images",
-    exercises=(CORR2D, CONV2D_LAYER, EDGE_DETECTION, LEARN_KERNEL),
+    exercises=(CORR2D, CONV2D_LAYER, EDGE_DETECTION, LEARN_KERNEL, *BOOK_EXERCISES),
     checks_module="exercises.conv_layer.checks",
     root=ROOT,
     stub_notebook=ROOT / "stub.ipynb",

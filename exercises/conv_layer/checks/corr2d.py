@@ -16,6 +16,15 @@ from grader.context import CheckContext
 from grader.errors import CheckFailed, NotImplementedYet, StudentRaised
 from grader.wire import TensorValue
 
+__all__ = [
+    "corr2d_book_example",
+    "corr2d_gradients_match",
+    "corr2d_inputs_unchanged",
+    "corr2d_keeps_device",
+    "corr2d_keeps_dtype",
+    "corr2d_matches_conv2d",
+]
+
 WHAT = "corr2d(X, K)"
 FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 

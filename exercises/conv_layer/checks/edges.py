@@ -16,6 +16,8 @@ from grader.context import CheckContext
 from grader.errors import CheckFailed
 from grader.wire import TensorValue
 
+__all__ = ["edge_image_is_books", "edge_kernel_ignores_horizontal_edges", "edge_kernel_marks_edges"]
+
 
 def edge_image_is_books(ctx: CheckContext) -> None:
     """A 6 x 8 image of ones whose columns 2:6 are zero (any real dtype)."""

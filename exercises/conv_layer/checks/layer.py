@@ -20,6 +20,8 @@ from grader.context import CheckContext, ModuleRun
 from grader.errors import CheckFailed, StudentCodeError, StudentRaised
 from grader.wire import TensorValue
 
+__all__ = ["layer_forward_matches", "layer_gradients_match", "layer_registers_parameters"]
+
 KERNEL_SIZE = (3, 2)  # not square, so swapped dimensions show
 
 

@@ -25,6 +25,8 @@ from grader.context import CheckContext
 from grader.errors import CheckFailed, StudentCodeError, StudentRaised
 from grader.wire import TensorValue
 
+__all__ = ["learn_kernel_loss_decreases", "learn_kernel_recovers_kernel"]
+
 KERNEL_SIZE = (1, 2)
 LR = 3e-2
 #: The reference is within 0.1 of [[1, -1]] after at most 10 steps for 2000 seeds (11 from a

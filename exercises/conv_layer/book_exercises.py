@@ -1,0 +1,177 @@
+"""The book's "Exercises" section (sections 1 to 4 of exercises.md), declared like section 0.
+
+Torch-free, like the pack module that imports it. Answers that do not depend on a device (an image,
+a kernel, a choice) are checked on the CPU only; functions of tensors run on every device.
+"""
+
+from __future__ import annotations
+
+from grader.exercise import ANY_DEVICE, TENSOR_DEVICES, Check, Exercise, FreeText
+
+DIAGONAL_EDGE = Exercise(
+    id="diagonal_edge",
+    title="1. A diagonal edge: diagonal_image(n), and what K, X.T and K.T do to it",
+    checks=(
+        Check("has_diagonal_edge", "diagonal_image(n) responds to [[1, -1]] along one diagonal only",
+              2, "diagonal_has_diagonal_edge", ANY_DEVICE, needs=("diagonal_image",)),
+        Check("apply_K", "answer_apply_K says what K does to your image", 1,
+              "diagonal_apply_K", ANY_DEVICE, needs=("diagonal_image", "answer_apply_K")),
+        Check("transpose_X", "answer_transpose_X says what transposing your image does", 1,
+              "diagonal_transpose_X", ANY_DEVICE, needs=("diagonal_image", "answer_transpose_X")),
+        Check("transpose_K", "answer_transpose_K says what transposing K does on your image", 1,
+              "diagonal_transpose_K", ANY_DEVICE, needs=("diagonal_image", "answer_transpose_K")),
+    ),
+)
+
+AUTOGRAD = Exercise(
+    id="autograd",
+    title="2. Differentiating Conv2D: the error, and gradients done right",
+    checks=(
+        Check("error_is_torchs", "autograd_error() returns the error torch raises for backward() on"
+              " a non-scalar output", 1, "autograd_error_is_torchs", ANY_DEVICE,
+              needs=("autograd_error",)),
+        Check("gradients_match", "conv2d_gradients(X, K) agrees with conv2d's autograd", 2,
+              "autograd_gradients_match", TENSOR_DEVICES, needs=("conv2d_gradients",)),
+        Check("backpropagates", "answer_conv2d_backpropagates matches what the book's Conv2D does",
+              1, "autograd_backpropagates", ANY_DEVICE, needs=("answer_conv2d_backpropagates",)),
+    ),
+    free_text=(
+        FreeText("why_autograd_works",
+                 "Why does corr2d's item assignment not stop autograd in PyTorch?"),
+    ),
+)
+
+IM2COL = Exercise(
+    id="im2col",
+    title="3a. The input as a matrix: im2col(X, kernel_shape)",
+    checks=(
+        Check("rows_are_patches", "Each row is a flattened patch, in row-major order", 1,
+              "im2col_rows_are_patches", TENSOR_DEVICES, needs=("im2col",)),
+        Check("vectorized", "Dispatches as many torch operations on a large image as on a small one",
+              1, "im2col_vectorized", ANY_DEVICE, needs=("im2col",)),
+    ),
+)
+
+KERNEL_MATRIX = Exercise(
+    id="kernel_matrix",
+    title="3b. The kernel as a matrix: kernel_matrix(K, input_shape)",
+    checks=(
+        Check("matches_corr2d", "W @ X.reshape(-1) equals corr2d(X, K).reshape(-1)", 1,
+              "kernel_matrix_matches_corr2d", TENSOR_DEVICES, needs=("kernel_matrix",)),
+        Check("vectorized", "Dispatches as many torch operations for a large input as for a small"
+              " one", 1, "kernel_matrix_vectorized", ANY_DEVICE, needs=("kernel_matrix",)),
+    ),
+)
+
+CORR2D_MATMUL = Exercise(
+    id="corr2d_matmul",
+    title="3c. One matrix multiplication: corr2d_matmul(X, K)",
+    checks=(
+        Check("matches_conv2d", "Agrees with torch's conv2d, edge cases included", 1,
+              "corr2d_matmul_matches_conv2d", TENSOR_DEVICES, needs=("corr2d_matmul",)),
+        Check("one_matmul", "Computes the result with exactly one matrix multiplication", 1,
+              "corr2d_matmul_one_matmul", ANY_DEVICE, needs=("corr2d_matmul",)),
+        Check("vectorized", "Dispatches as many torch operations on a large image as on a small one",
+              1, "corr2d_matmul_vectorized", ANY_DEVICE, needs=("corr2d_matmul",)),
+    ),
+)
+
+CONV2D_MATMUL = Exercise(
+    id="conv2d_matmul",
+    title="3d. Bonus: conv2d_matmul(X, K, stride, padding), batched and multi-channel",
+    checks=(
+        Check("matches_conv2d", "Bonus: agrees with torch's conv2d on batches, channels, stride"
+              " and padding", 2, "conv2d_matmul_matches_conv2d", TENSOR_DEVICES,
+              needs=("conv2d_matmul",), bonus=True),
+    ),
+)
+
+DIRECTIONAL_EDGE = Exercise(
+    id="directional_edge",
+    title="4.1 An edge detector for a direction: directional_edge_kernel(v)",
+    checks=(
+        Check("responds_along_v", "Responds to an image that grows along v", 1,
+              "directional_responds_along_v", ANY_DEVICE, needs=("directional_edge_kernel",)),
+        Check("ignores_perpendicular", "Gives zero on an image that grows across v", 1,
+              "directional_ignores_perpendicular", ANY_DEVICE, needs=("directional_edge_kernel",)),
+        Check("scales_with_v", "The response grows in proportion to |v|", 1,
+              "directional_scales_with_v", ANY_DEVICE, needs=("directional_edge_kernel",)),
+    ),
+)
+
+SECOND_DERIVATIVE = Exercise(
+    id="second_derivative",
+    title="4.2 The second derivative: second_derivative_kernel(), its size, what it finds",
+    checks=(
+        Check("annihilates_lines", "Gives zero on constants and linear ramps", 1,
+              "second_derivative_annihilates_lines", ANY_DEVICE,
+              needs=("second_derivative_kernel",)),
+        Check("constant_on_square", "Gives a non-zero constant on x ** 2", 1,
+              "second_derivative_constant_on_square", ANY_DEVICE,
+              needs=("second_derivative_kernel",)),
+        Check("min_size", "SECOND_DERIVATIVE_MIN_SIZE is the fewest taps possible", 1,
+              "second_derivative_min_size", ANY_DEVICE, needs=("SECOND_DERIVATIVE_MIN_SIZE",)),
+        Check("strongest_structure", "answer_second_derivative_strongest matches your kernel's"
+              " responses", 1, "second_derivative_strongest_structure", ANY_DEVICE,
+              needs=("second_derivative_kernel", "answer_second_derivative_strongest")),
+    ),
+)
+
+LAPLACIAN = Exercise(
+    id="laplacian",
+    title="4.3 The Laplacian: laplacian_kernel()",
+    checks=(
+        Check("zero_sum", "Sums to zero (no response to a constant image)", 1,
+              "laplacian_zero_sum", ANY_DEVICE, needs=("laplacian_kernel",)),
+        Check("isotropic", "Equal, non-zero responses to x ** 2 and y ** 2", 1,
+              "laplacian_isotropic", ANY_DEVICE, needs=("laplacian_kernel",)),
+        Check("annihilates_harmonics", "Gives zero on x, y and x * y", 1,
+              "laplacian_annihilates_harmonics", ANY_DEVICE, needs=("laplacian_kernel",)),
+    ),
+)
+
+INTEGRAL = Exercise(
+    id="integral",
+    title="4.4 The integral image: integral_kernel(H, W)",
+    checks=(
+        Check("matches_cumsum", "corr2d of the padded image equals X.cumsum(0).cumsum(1)", 2,
+              "integral_matches_cumsum", ANY_DEVICE, needs=("integral_kernel",)),
+    ),
+    free_text=(
+        FreeText("why_integral_size", "Why must the integral kernel be as large as the image?"),
+    ),
+)
+
+BLUR = Exercise(
+    id="blur",
+    title="4.5 A blur: blur_kernel(size, sigma)",
+    checks=(
+        Check("normalized", "Non-negative and sums to 1", 1, "blur_normalized", ANY_DEVICE,
+              needs=("blur_kernel",)),
+        Check("symmetric_peak", "Symmetric, with its peak at the centre", 1,
+              "blur_symmetric_peak", ANY_DEVICE, needs=("blur_kernel",)),
+        Check("matches_gaussian", "Agrees with the Gaussian of that sigma", 1,
+              "blur_matches_gaussian", ANY_DEVICE, needs=("blur_kernel",)),
+        Check("reduces_noise", "Reduces the variance of a noise image", 1, "blur_reduces_noise",
+              ANY_DEVICE, needs=("blur_kernel",)),
+    ),
+    free_text=(FreeText("why_blur", "Why might you want to use a blur kernel?"),),
+)
+
+DERIVATIVE_ORDER_D = Exercise(
+    id="derivative_order_d",
+    title="4.6 A derivative of degree d: derivative_kernel(d) and min_kernel_size(d)",
+    checks=(
+        Check("annihilates_lower_degrees", "Gives zero on every polynomial of degree below d", 1,
+              "derivative_annihilates_lower_degrees", ANY_DEVICE, needs=("derivative_kernel",)),
+        Check("constant_on_power", "Gives d! (up to sign) on x ** d", 1,
+              "derivative_constant_on_power", ANY_DEVICE, needs=("derivative_kernel",)),
+        Check("min_size", "min_kernel_size(d) is d + 1, and derivative_kernel(d) is that small", 1,
+              "derivative_min_size", ANY_DEVICE, needs=("min_kernel_size", "derivative_kernel")),
+    ),
+)
+
+BOOK_EXERCISES = (
+    DIAGONAL_EDGE, AUTOGRAD, IM2COL, KERNEL_MATRIX, CORR2D_MATMUL, CONV2D_MATMUL,
+    DIRECTIONAL_EDGE, SECOND_DERIVATIVE, LAPLACIAN, INTEGRAL, BLUR, DERIVATIVE_ORDER_D,
+)

@@ -1,0 +1,49 @@
+"""Grading the conv_layer pack's fixtures in-process, shared by every pack test module.
+
+Submissions here are trusted fixtures graded with ``InProcessRunner``: the same probe and wire
+format as a real kernel, in milliseconds. A wrong variant (``tests/fixtures/variants/[SECTION/]NAME.py``)
+holds only its mistake and is appended to the solution's code cells by the ``variant`` fixture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exercises.conv_layer import PACK
+from grader.grading import GradeOptions, grade
+from grader.results import CheckResult, SubmissionResult
+from grader.runner import InProcessRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+VARIANTS = FIXTURES / "variants"
+ALTERNATIVES = FIXTURES / "alternatives"
+#: What every "not implemented" verdict contains, for functions and for unanswered choices alike.
+NOT_IMPLEMENTED = "is not implemented yet"
+
+
+def grade_here(path: Path, *, seed: int = 0, device: str = "cpu") -> SubmissionResult:
+    """Grade a trusted fixture in this process."""
+    return grade(path, pack=PACK, runner=lambda options: InProcessRunner(),
+                 options=GradeOptions(device=device, seed=seed))
+
+
+def not_passed(result: SubmissionResult) -> dict[str, CheckResult]:
+    return {c.item_id: c for c in result.checks if c.status not in ("passed", "skipped")}
+
+
+def lost_in(result: SubmissionResult, *exercises: str) -> dict[str, CheckResult]:
+    """The checks not passed, among these exercises only."""
+    return {k: c for k, c in not_passed(result).items() if c.exercise in exercises}
+
+
+def assert_full_marks(result: SubmissionResult) -> None:
+    assert {k: c.message for k, c in not_passed(result).items()} == {}
+    assert result.points >= result.max_points > 0
+    assert {c.device for c in result.checks if c.status == "passed"} == {"cpu", "meta"}
+    assert all(c.status == "skipped" for c in result.checks if c.device == "cuda")
+
+
+def variant_names(section: str) -> list[str]:
+    """The variant fixtures of one section folder, as names the ``variant`` fixture takes."""
+    return sorted(f"{section}/{p.stem}" for p in (VARIANTS / section).glob("*.py"))
