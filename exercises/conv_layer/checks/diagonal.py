@@ -1,3 +1,160 @@
-"""Placeholder: filled in by its owner."""
+"""Checks of exercise 1: an image with a diagonal edge, and three questions about it.
 
-__all__: list[str] = []
+The answers are choices, and the truth behind each is computed on the student's own image with the
+reference ``corr2d``: for ``torch.eye`` transposing X changes nothing, for a triangle it does, and
+the grader knows which image it was given. The image itself is accepted whatever its form, as long
+as the book's ``K = [[1, -1]]`` responds to it along one diagonal line and nowhere else.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from exercises.conv_layer import hints_diagonal as hints
+from exercises.conv_layer.checks._common import book_kernel
+from grader.context import CheckContext
+from grader.errors import CheckFailed
+
+__all__ = [
+    "diagonal_apply_K",
+    "diagonal_has_diagonal_edge",
+    "diagonal_transpose_K",
+    "diagonal_transpose_X",
+]
+
+#: The sizes the image is asked for: even and odd, so an edge that only works for one is caught.
+SIZES = (6, 9)
+#: The size the questions are judged on.
+QUESTION_SIZE = 8
+APPLY_K_CHOICES = ("zeros", "one_line", "two_lines", "everywhere")
+TRANSPOSE_X_CHOICES = ("unchanged", "changes")
+TRANSPOSE_K_CHOICES = ("zeros", "transposed", "different")
+TOLERANCE = 1e-9
+
+
+def diagonal_has_diagonal_edge(ctx: CheckContext) -> None:
+    """For each size, an n x n real image whose response to [[1, -1]] lies along one diagonal."""
+    for n in SIZES:
+        X = _image(ctx, n)
+        Y = ctx.reference.corr2d(X, book_kernel().double())
+        ctx.exhibit(f"your diagonal_image({n})", X)
+        ctx.exhibit(f"corr2d(X, [[1, -1]]) for n = {n}", Y)
+        _assert_diagonal(Y, n)
+
+
+def diagonal_apply_K(ctx: CheckContext) -> None:
+    """answer_apply_K names what corr2d(X, K) looks like for the student's own X."""
+    given = ctx.choice("answer_apply_K", APPLY_K_CHOICES)
+    X, Y = _judged_image(ctx, "answer_apply_K")
+    truth = _classify(Y)
+    ctx.exhibit("your X", X)
+    ctx.exhibit("corr2d(X, K)", Y)
+    _judge(ctx, "answer_apply_K", given, truth, APPLY_K_CHOICES, hints.WHY_APPLY_K, hints.HINT_APPLY_K)
+
+
+def diagonal_transpose_X(ctx: CheckContext) -> None:
+    """answer_transpose_X says whether corr2d(X.T, K) differs from corr2d(X, K), for their X."""
+    given = ctx.choice("answer_transpose_X", TRANSPOSE_X_CHOICES)
+    X, Y = _judged_image(ctx, "answer_transpose_X")
+    YT = ctx.reference.corr2d(X.T.contiguous(), book_kernel().double())
+    truth = "unchanged" if torch.allclose(Y, YT, atol=TOLERANCE) else "changes"
+    for label, value in (("your X", X), ("X.T", X.T), ("corr2d(X, K)", Y), ("corr2d(X.T, K)", YT)):
+        ctx.exhibit(label, value)
+    symmetric = bool(torch.equal(X, X.T))
+    hint = hints.HINT_TRANSPOSED_SYMMETRIC if symmetric else hints.HINT_TRANSPOSED_NOT_SYMMETRIC
+    _judge(ctx, "answer_transpose_X", given, truth, TRANSPOSE_X_CHOICES, hints.WHY_TRANSPOSE_X, hint)
+
+
+def diagonal_transpose_K(ctx: CheckContext) -> None:
+    """answer_transpose_K compares corr2d(X, K.T) with corr2d(X, K).T, for their X."""
+    given = ctx.choice("answer_transpose_K", TRANSPOSE_K_CHOICES)
+    X, Y = _judged_image(ctx, "answer_transpose_K")
+    YK = ctx.reference.corr2d(X, book_kernel().double().T.contiguous())
+    if not bool((YK.abs() > TOLERANCE).any()):
+        truth = "zeros"
+    elif torch.allclose(YK, Y.T, atol=TOLERANCE):
+        truth = "transposed"
+    else:
+        truth = "different"
+    for label, value in (("your X", X), ("corr2d(X, K)", Y), ("corr2d(X, K).T", Y.T),
+                         ("corr2d(X, K.T)", YK)):
+        ctx.exhibit(label, value)
+    _judge(ctx, "answer_transpose_K", given, truth, TRANSPOSE_K_CHOICES, hints.WHY_TRANSPOSE_K,
+           hints.HINT_TRANSPOSE_K)
+
+
+def _image(ctx: CheckContext, n: int) -> torch.Tensor:
+    """The student's image as float64, insisting on n x n real values."""
+    value = ctx.call_tensor("diagonal_image", n)
+    if tuple(value.shape) != (n, n):
+        raise CheckFailed(hints.NOT_SQUARE_IMAGE.format(n=n, shape=tuple(value.shape)),
+                          hint=hints.HINT_SQUARE_IMAGE, input={"n": n},
+                          actual={"shape": list(value.shape)}, expected={"shape": [n, n]})
+    data: torch.Tensor = value.data
+    if data.is_complex():
+        raise CheckFailed(hints.NOT_REAL.format(n=n, dtype=value.dtype), input={"n": n})
+    return data.to(torch.float64)
+
+
+def _judged_image(ctx: CheckContext, name: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The image the questions are judged on, and its response; refuses one with no diagonal edge."""
+    try:
+        X = _image(ctx, QUESTION_SIZE)
+        Y = ctx.reference.corr2d(X, book_kernel().double())
+        _assert_diagonal(Y, QUESTION_SIZE)
+    except CheckFailed:
+        raise CheckFailed(hints.CANNOT_JUDGE.format(name=name, n=QUESTION_SIZE),
+                          hint=hints.HINT_NOT_DIAGONAL) from None
+    return X, Y
+
+
+def _judge(ctx: CheckContext, name: str, given: str, truth: str, choices: tuple[str, ...],
+           why: dict[str, str], hint: str) -> None:
+    """Record the answer beside its truth; fail with what is true on their image if they differ."""
+    if not ctx.record_answer(name, given, truth, choices):
+        raise CheckFailed(hints.WRONG_CHOICE.format(name=name, given=given, truth=truth,
+                                                    why=why[truth]), hint=hint,
+                          expected=truth, actual=given)
+
+
+def _lines(Y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Positions (i, j) of the non-zeros, and the two diagonal coordinates i - j and i + j."""
+    nonzero = (Y.abs() > TOLERANCE).nonzero()
+    i, j = nonzero[:, 0], nonzero[:, 1]
+    return nonzero, torch.stack((i - j, i + j))
+
+
+def _assert_diagonal(Y: torch.Tensor, n: int) -> None:
+    """The non-zeros lie on at most two neighbouring diagonals of one slope, long enough to cross."""
+    nonzero, coordinates = _lines(Y)
+    if nonzero.shape[0] == 0:
+        raise CheckFailed(hints.NO_RESPONSE.format(n=n), hint=hints.HINT_NO_RESPONSE,
+                          input={"n": n}, actual=Y)
+    for coordinate in coordinates:  # i - j (slope +1), then i + j (slope -1)
+        low = int(coordinate.min())
+        if int(coordinate.max()) - low <= 1:
+            longest = max(int((coordinate == low).sum()), int((coordinate == low + 1).sum()))
+            if longest < n // 2:
+                raise CheckFailed(hints.TOO_SHORT.format(n=n, count=longest, least=n // 2),
+                                  hint=hints.HINT_NOT_DIAGONAL, input={"n": n}, actual=Y)
+            return
+    vertical = bool((nonzero[:, 1] == nonzero[0, 1]).all())
+    raise CheckFailed(
+        hints.NOT_DIAGONAL.format(n=n, count=nonzero.shape[0], index=tuple(nonzero[0].tolist())),
+        hint=hints.HINT_VERTICAL_EDGE if vertical else hints.HINT_NOT_DIAGONAL,
+        input={"n": n}, actual=Y,
+    )
+
+
+def _classify(Y: torch.Tensor) -> str:
+    """Which of the answer_apply_K choices describes a (diagonal) response."""
+    nonzero, coordinates = _lines(Y)
+    if nonzero.shape[0] == 0:
+        return "zeros"
+    if nonzero.shape[0] > Y.numel() // 2:
+        return "everywhere"
+    values = Y[nonzero[:, 0], nonzero[:, 1]]
+    line = next(c for c in coordinates if int(c.max()) - int(c.min()) <= 1)
+    if int(line.max()) == int(line.min()) or bool((values > 0).all() or (values < 0).all()):
+        return "one_line"
+    return "two_lines"

@@ -1,0 +1,66 @@
+"""Every sentence the diagonal-edge checks (exercises.md section 1) say to a student."""
+
+from __future__ import annotations
+
+NOT_SQUARE_IMAGE = "diagonal_image({n}) has shape {shape}; expected ({n}, {n})"
+HINT_SQUARE_IMAGE = "return an n x n image, e.g. torch.eye(n) or torch.tril(torch.ones(n, n))"
+NOT_REAL = "diagonal_image({n}) has dtype {dtype}; expected real numbers (float or int)"
+NO_RESPONSE = "corr2d(diagonal_image({n}), [[1, -1]]) is zero everywhere: your image has no edge K sees"
+HINT_NO_RESPONSE = (
+    "K = [[1, -1]] differences horizontally neighbouring pixels, so a constant image or one whose"
+    " rows are constant gives nothing; put ones on one side of the diagonal, e.g. torch.tril"
+)
+NOT_DIAGONAL = (
+    "corr2d(diagonal_image({n}), [[1, -1]]) is non-zero at {count} positions that do not lie along"
+    " one line of slope +1 or -1 (first at {index})"
+)
+HINT_VERTICAL_EDGE = (
+    "your image's response lies along a column: its edge is vertical, like the book's example;"
+    " a diagonal edge changes column by one with every row, e.g. torch.eye(n)"
+)
+HINT_NOT_DIAGONAL = (
+    "a diagonal edge is where the image changes along the line i = j (or i + j = n - 1):"
+    " torch.eye(n), 1 - torch.eye(n), torch.tril(torch.ones(n, n)) or torch.eye(n).flip(1)"
+)
+TOO_SHORT = (
+    "corr2d(diagonal_image({n}), [[1, -1]]) is non-zero at only {count} positions along the diagonal;"
+    " an edge across the image has at least {least}"
+)
+
+CANNOT_JUDGE = (
+    "{name} cannot be judged on your image: diagonal_image({n}) has no diagonal edge (see the"
+    " check has_diagonal_edge)"
+)
+WRONG_CHOICE = "{name} is {given!r}, but on your image the truth is {truth!r}: {why}"
+WHY_APPLY_K = {
+    "zeros": "corr2d(X, K) is zero everywhere",
+    "one_line": "corr2d(X, K) is non-zero along one diagonal line, all of one sign",
+    "two_lines": "corr2d(X, K) is non-zero along two neighbouring diagonals, of opposite signs",
+    "everywhere": "corr2d(X, K) is non-zero at most positions",
+}
+WHY_TRANSPOSE_X = {
+    "unchanged": "your X is symmetric (X.T equals X), so corr2d(X.T, K) equals corr2d(X, K)",
+    "changes": "your X is not symmetric, so corr2d(X.T, K) differs from corr2d(X, K)",
+}
+WHY_TRANSPOSE_K = {
+    "zeros": "corr2d(X, K.T) is zero everywhere",
+    "transposed": "corr2d(X, K.T) equals corr2d(X, K).T",
+    "different": "corr2d(X, K.T) is non-zero but differs from corr2d(X, K).T",
+}
+HINT_APPLY_K = (
+    "look at corr2d(X, K) for your image (shown): K = [[1, -1]] is non-zero where a pixel differs"
+    " from its right neighbour; a one-pixel line gives two lines of opposite sign, a filled"
+    " triangle one"
+)
+HINT_TRANSPOSED_NOT_SYMMETRIC = (
+    "transposing changes nothing only for a symmetric image; yours is not: compare your X and X.T"
+    " (shown side by side) and their responses"
+)
+HINT_TRANSPOSED_SYMMETRIC = (
+    "your image is symmetric (X.T equals X, shown side by side), so transposing it cannot change"
+    " the response"
+)
+HINT_TRANSPOSE_K = (
+    "K.T = [[1], [-1]] differences vertically, so it finds horizontal edges; in general"
+    " corr2d(X, K.T) equals corr2d(X.T, K).T, which is corr2d(X, K).T only when X is symmetric"
+)
