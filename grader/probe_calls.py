@@ -7,6 +7,7 @@ see ``grader.probe``), so it imports only the standard library, torch and the wi
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import sys
@@ -149,12 +150,45 @@ def op_warm_up(namespace: Mapping[str, Any], request: Mapping[str, Any], _: list
 
     for device in request.get("devices", ()):
         if device == "meta":
+            _skip_dynamo_import()
             (torch.ones(2, 2, device="meta") * 2).sum()
         elif str(device).startswith("cuda") and torch.cuda.is_available():
             _prepare(str(device))
             x = torch.ones(1, 1, 4, 4, device=device)
             torch.nn.functional.conv2d(x, x[..., :2, :2]).sum().item()
     return {"status": "ok"}
+
+
+def _skip_dynamo_import() -> None:
+    """Spare the kernel torch._dynamo's import (over a second) on the first meta op.
+
+    torch's Python meta kernels are wrapped by ``torch._disable_dynamo``, whose wrapper imports
+    torch._dynamo on its first call only to build a "not traced by torch.compile" version of the
+    function, cached on it as ``__dynamo_disable``. Caching the function itself there instead makes
+    the wrapper call it directly: the same results, without the import. Only torch.compile in the
+    student's code could notice (it may trace into these helpers). Best effort: if torch's
+    internals differ, nothing is changed and the import simply happens as before.
+    """
+    import gc
+    import sys
+    import types
+
+    if "torch._dynamo" in sys.modules:
+        return
+    try:
+        import torch
+
+        wrapper_code = torch._disable_dynamo(lambda: None).__code__  # type: ignore[attr-defined]
+    except Exception:  # another torch: keep its behaviour
+        return
+    for obj in gc.get_objects():
+        if type(obj) is not types.FunctionType or obj.__code__ is not wrapper_code:
+            continue
+        cells = dict(zip(obj.__code__.co_freevars, obj.__closure__ or (), strict=False))
+        fn = cells["fn"].cell_contents if "fn" in cells else None
+        if fn is not None and getattr(fn, "__dynamo_disable", None) is None:
+            with contextlib.suppress(AttributeError, TypeError):
+                fn.__dynamo_disable = fn
 
 
 def _backward(value: Any, leaves: list[Any]) -> dict[str, Any]:

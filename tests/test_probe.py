@@ -375,3 +375,28 @@ def test_when_a_module_keeps_its_bias_as_a_scalar_then_a_one_element_bias_is_acc
     reply, out = probe.handle(namespace, request, buffers)
     assert reply["status"] == "ok"
     assert torch.equal(wire.decode(reply["output"], out).data, torch.full((2,), 2.0))
+
+
+WARM_META = """
+import sys, torch
+from grader import probe_calls
+probe_calls.op_warm_up({}, {"devices": ["meta"]}, [])
+X, K = torch.zeros(4, 5, device="meta"), torch.zeros(2, 2, device="meta")
+Y = torch.zeros((3, 4), dtype=X.dtype, device=X.device)
+Y[0, 0] = (X[0:2, 0:2] * K).sum()
+try:
+    torch.zeros((3, 4))[0, 0] = (X[0:2, 0:2] * K).sum()
+except NotImplementedError as exc:
+    print(exc)
+print(tuple(Y.shape), (X / 2 + 1).exp().sum(0).shape, "torch._dynamo" in sys.modules)
+"""
+
+
+def test_when_meta_is_warmed_up_then_torch_dynamo_is_not_imported_and_meta_still_behaves() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", WARM_META], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.splitlines() == ["Cannot copy out of meta tensor; no data!",
+                                        "(3, 4) torch.Size([5]) False"]
