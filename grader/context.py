@@ -205,11 +205,11 @@ class CheckContext:
         shown = ", ".join(repr(c) for c in choices)
         if value is None:
             raise NotImplementedYet(messages.NOT_ANSWERED.format(name=name, choices=shown),
-                                    hint=messages.HINT_NOT_ANSWERED.format(name=name))
+                                    hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=shown))
         if not isinstance(value, str) or value.strip().lower() not in choices:
             got = repr(value) if isinstance(value, str | bool | int | float) else describe_kind(value)
             raise WrongReturn(messages.WRONG_ANSWER_TYPE.format(name=name, got=got, choices=shown),
-                              hint=messages.HINT_NOT_ANSWERED.format(name=name))
+                              hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=shown))
         return value.strip().lower()
 
     def value_answer(self, name: str, kinds: tuple[type, ...], expected: str) -> Any:
@@ -217,11 +217,12 @@ class CheckContext:
         value = self.get(name)
         if value is None:
             raise NotImplementedYet(messages.NOT_ANSWERED.format(name=name, choices=expected),
-                                    hint=messages.HINT_NOT_ANSWERED.format(name=name))
+                                    hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=expected))
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
             raise WrongReturn(messages.WRONG_ANSWER_TYPE.format(
                 name=name, got=repr(value) if isinstance(value, str | int | float) else
-                describe_kind(value), choices=expected))
+                describe_kind(value), choices=expected),
+                hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=expected))
         return value
 
     def warm_up(self, devices: Sequence[str], timeout: float) -> None:

@@ -6,7 +6,7 @@ line: the verdict first, then what to do.
 
 NOT_IMPLEMENTED = "{name} is not implemented yet (it raises NotImplementedError)"
 NOT_ANSWERED = "{name} is not implemented yet (it is still None): set it to one of {choices}"
-HINT_NOT_ANSWERED = "set {name} in the notebook's answer cell to one of the strings listed above it"
+HINT_NOT_ANSWERED = "set {name} in its answer cell (the question above it lists the choices): {choices}"
 WRONG_ANSWER_TYPE = "{name} is {got}; expected one of {choices}"
 STUDENT_RAISED = "{name} raised {type}: {message}{where}"
 MISSING_NAME = "{name} is not defined{where}"

@@ -31,7 +31,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str | None]]] = {
     "autograd/gradients_without_requires_grad": {GRADIENTS: ("failed", hints.HINT_PAIR)},
     "autograd/gradients_through_a_broken_corr2d": {GRADIENTS: ("failed", hints.HINT_USES_CORR2D)},
     "autograd/backpropagates_false": {ANSWER: ("failed", hints.HINT_CANNOT_DIFFERENTIATE)},
-    "autograd/backpropagates_as_text": {ANSWER: ("failed", None)},
+    "autograd/backpropagates_as_text": {ANSWER: ("failed", messages.HINT_NOT_ANSWERED.format(
+        name="answer_conv2d_backpropagates", choices="True or False"))},
 }
 CUDA_ONLY = {"autograd/gradients_on_the_cpu": {f"{EXERCISE}::gradients_match[cuda]": (
     "failed", hints.HINT_GRADIENT_DEVICE)}}

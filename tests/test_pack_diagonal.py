@@ -36,7 +36,8 @@ EXPECTED: dict[str, dict[str, str | None]] = {
         f"{EXERCISE}::transpose_K[cpu]": hints.HINT_TRANSPOSE_K},
     "diagonal/transpose_K_zeros": {f"{EXERCISE}::transpose_K[cpu]": hints.HINT_TRANSPOSE_K},
     "diagonal/answer_not_a_choice": {
-        f"{EXERCISE}::apply_K[cpu]": messages.HINT_NOT_ANSWERED.format(name="answer_apply_K")},
+        f"{EXERCISE}::apply_K[cpu]": messages.HINT_NOT_ANSWERED.format(
+            name="answer_apply_K", choices=", ".join(repr(c) for c in diagonal.APPLY_K_CHOICES))},
 }
 ACCEPTED = [name for name in variant_names("diagonal") if name.split("/")[1].startswith("ok_")]
 
