@@ -245,6 +245,8 @@ def _op_counter() -> Any:
 
         def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
             name = getattr(func, "__name__", str(func))
+            if name == "__get__":  # a property read (.shape, .T): name the property
+                name = getattr(getattr(func, "__self__", None), "__name__", name)
             self.counts[name] = self.counts.get(name, 0) + 1
             return func(*args, **(kwargs or {}))
 
