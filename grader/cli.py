@@ -1,4 +1,5 @@
-"""The ``grader`` command: ``grader check SUBMISSION`` grades one file, ``grader list`` shows the pack.
+"""The ``grader`` command: ``grader check SUBMISSION`` grades one file, ``grader report RESULT``
+renders a saved result again, ``grader list`` shows the pack.
 
 Exit codes say whose move it is:
 
@@ -8,12 +9,17 @@ Exit codes say whose move it is:
     3  a bug in the grader or the exercise pack: one line, no traceback (set GRADER_DEBUG=1 for it)
 
 The terminal summary goes to standard output, or to standard error when ``--json -`` claims
-standard output for the result, so piping the JSON into another tool always works.
+standard output for the result, so piping the JSON into another tool always works. Writing a
+report (``--report OUT``) never changes what the exit code says about the submission; only a
+report that cannot be written turns it into 2, as an unwritable ``--json`` file does.
+``grader report`` exits 0 once it has rendered, whatever the result says, and 2 if the result
+cannot be read.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import traceback
@@ -24,6 +30,7 @@ from grader import cli_messages as say
 from grader import registry
 from grader.devices import DEVICE_CHOICES
 from grader.errors import ExerciseDefinitionError, SubmissionError, UsageError
+from grader.report_formats import FORMATS, format_for
 
 if TYPE_CHECKING:
     from grader.results import SubmissionResult
@@ -79,8 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--call-timeout", metavar="S", type=_seconds, default=10.0,
                        help=say.HELP_CALL_TIMEOUT)
     check.add_argument("--count-cuda", action="store_true", help=say.HELP_COUNT_CUDA)
+    check.add_argument("--report", metavar="OUT", help=say.HELP_REPORT)
+    check.add_argument("--format", choices=FORMATS, help=say.HELP_FORMAT)
     check.add_argument("--no-color", action="store_true", help=say.HELP_NO_COLOR)
     check.set_defaults(run=run_check)
+
+    report = commands.add_parser("report", help=say.HELP_REPORT_COMMAND,
+                                 description=say.HELP_REPORT_COMMAND)
+    report.add_argument("result", metavar="RESULT", type=Path, help=say.HELP_RESULT)
+    report.add_argument("--format", choices=FORMATS, help=say.HELP_FORMAT)
+    report.add_argument("-o", "--output", metavar="OUT", help=say.HELP_OUTPUT)
+    report.add_argument("--no-color", action="store_true", help=say.HELP_NO_COLOR)
+    report.set_defaults(run=run_report)
 
     listing = commands.add_parser("list", help=say.HELP_LIST, description=say.HELP_LIST)
     listing.add_argument("--pack", metavar="NAME", help=say.HELP_PACK)
@@ -96,6 +113,11 @@ def run_check(args: argparse.Namespace) -> int:
     submission: Path = args.submission
     if not submission.exists():
         return _fail(say.NO_SUCH_FILE.format(path=submission), EXIT_USAGE)
+    report_format = _report_format(args)
+    if args.report is not None and report_format is None:
+        return _fail(say.UNKNOWN_REPORT_FORMAT.format(path=args.report), EXIT_USAGE)
+    if args.report is None and args.format is not None:
+        return _fail(say.FORMAT_NEEDS_REPORT, EXIT_USAGE)
     pack = registry.load_pack(args.pack)
     options = grading.GradeOptions(
         device=args.device, seed=args.seed, cell_timeout=args.cell_timeout,
@@ -108,9 +130,48 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         summary_stream.write(render_terminal(result, color=_use_color(summary_stream, args)))
         summary_stream.flush()
-    if args.json is not None and not _write_json(result, args.json):
-        return EXIT_USAGE
-    return exit_code(result)
+    written = args.json is None or _write_json(result, args.json)
+    if args.report is not None and report_format is not None:
+        from grader.report import render
+
+        if _write(render(result, report_format), args.report):
+            print(say.REPORT_WRITTEN.format(path=args.report), file=summary_stream)
+        else:
+            written = False
+    return exit_code(result) if written else EXIT_USAGE
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """``grader report``: render a saved result in any format, to a file or standard output."""
+    from grader.report import render
+    from grader.results import SubmissionResult
+
+    fmt = args.format or (format_for(args.output) if args.output else "txt")
+    if fmt is None:
+        return _fail(say.UNKNOWN_REPORT_FORMAT.format(path=args.output), EXIT_USAGE)
+    try:
+        result = SubmissionResult.read(args.result)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except json.JSONDecodeError as exc:
+        reason = say.NOT_JSON.format(detail=f"line {exc.lineno}, column {exc.colno}")
+    except UnicodeDecodeError:
+        reason = say.NOT_UTF8
+    except ValueError as exc:  # another schema version
+        reason = str(exc)
+    except KeyError as exc:
+        reason = say.NOT_A_RESULT.format(detail=say.MISSING_FIELD.format(name=exc.args[0]))
+    except (TypeError, AttributeError) as exc:
+        reason = say.NOT_A_RESULT.format(detail=exc)
+    else:
+        color = fmt == "txt" and args.output is None and _use_color(sys.stdout, args)
+        text = render(result, fmt, color=color)
+        if args.output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return EXIT_OK
+        return EXIT_OK if _write(text, args.output) else EXIT_USAGE
+    return _fail(say.CANNOT_READ_RESULT.format(path=args.result, reason=reason), EXIT_USAGE)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -138,12 +199,24 @@ def _write_json(result: SubmissionResult, out: str) -> bool:
         sys.stdout.write(result.to_json() + "\n")
         sys.stdout.flush()
         return True
+    return _write(result.to_json() + "\n", out)
+
+
+def _write(text: str, out: str) -> bool:
+    """Write a file, or say in one line why not (no traceback: a wrong path is not our bug)."""
     try:
-        result.write(out)
+        Path(out).write_text(text, encoding="utf-8")
     except OSError as exc:
         _fail(say.CANNOT_WRITE.format(path=out, reason=exc.strerror or exc), EXIT_USAGE)
         return False
     return True
+
+
+def _report_format(args: argparse.Namespace) -> str | None:
+    """``--format`` if given, else what ``--report``'s extension names (None if it names none)."""
+    if args.format is not None:
+        return str(args.format)
+    return format_for(args.report) if args.report is not None else None
 
 
 def _use_color(stream: TextIO, args: argparse.Namespace) -> bool:

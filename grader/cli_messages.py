@@ -22,6 +22,17 @@ HELP_CALL_TIMEOUT = "seconds one call into a student's function may run before i
 HELP_COUNT_CUDA = "let the CUDA variants of checks carry points (a score then needs a GPU)"
 HELP_JSON = "also write the result as JSON to this file ('-' for standard output)"
 HELP_NO_COLOR = "never colour the summary (the NO_COLOR environment variable does the same)"
+HELP_REPORT = (
+    "also write a report to this file, in the format its extension names "
+    "(.html, .md, .txt, .json) unless --format says otherwise"
+)
+HELP_FORMAT = (
+    "the report's format: html (one page with pictures), md (GitHub Markdown), "
+    "txt (the terminal summary) or json (the result)"
+)
+HELP_REPORT_COMMAND = "render a result saved by 'grader check --json' again, in any report format"
+HELP_RESULT = "a result JSON written by 'grader check --json'"
+HELP_OUTPUT = "write the report to this file (default: standard output)"
 NOT_POSITIVE_SECONDS = "{value} is not a number of seconds between 0 and 86400"
 HELP_GRADE = "grade this submission and report one test per check per device"
 HELP_GRADE_FROM = (
@@ -34,6 +45,15 @@ ERROR_LINE = "error: {message}"
 NO_SUCH_FILE = "{path}: no such file; check the path you gave"
 CANNOT_WRITE = "cannot write {path}: {reason}"
 CANNOT_READ_RESULT = "cannot read the result {path}: {reason}"
+NOT_JSON = "not valid JSON ({detail})"
+NOT_UTF8 = "not UTF-8 text"
+NOT_A_RESULT = "not a grading result ({detail})"
+MISSING_FIELD = "no {name!r}"
+UNKNOWN_REPORT_FORMAT = (
+    "cannot tell the report format from {path}: name it .html, .md, .txt or .json, or add --format"
+)
+FORMAT_NEEDS_REPORT = "--format needs --report OUT, the file to write the report to"
+REPORT_WRITTEN = "report written to {path}"
 PACK_BROKEN = "the exercise pack is broken: {message}; tell your course staff"
 UNKNOWN_DEVICE = "unknown device {device!r} (grade_device); choose one of {choices}"
 INTERNAL_ERROR = "internal error in the grader: {type}: {message}; please report it"

@@ -3,7 +3,8 @@
 Reports are rendered from a ``SubmissionResult`` (or the pack's declarations), never from live
 grading objects, so a saved result JSON renders exactly like a fresh one. ``environment()`` is the
 one jinja2 environment every report shares: text templates are not escaped, HTML and XML ones
-(``*.html.j2``, ``*.xml.j2``) are, so later Markdown and HTML reports need no second loader.
+(``*.html.j2``, ``*.xml.j2``) are. ``render(result, format)`` picks one of the four formats: the
+HTML page (``report_html``), Markdown (``report_markdown``), the terminal text and the JSON.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Callable
 
 import jinja2
 
+from grader import heatmap, report_text
 from grader.exercise import Pack
+from grader.report_formats import FORMATS
 from grader.results import CheckResult, SubmissionResult
 
 #: ANSI SGR codes per style name used by the templates' ``paint(text, style)``.
@@ -46,7 +49,25 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["points"] = format_points
+    env.globals.update(shape=report_text.shape_text, scale=heatmap.legend, value=heatmap.format_value)
     return env
+
+
+def render(result: SubmissionResult, fmt: str, *, color: bool = False) -> str:
+    """``result`` as one of ``FORMATS``; ``color`` only matters to the terminal text."""
+    if fmt == "html":
+        from grader.report_html import render_html
+
+        return render_html(result)
+    if fmt == "md":
+        from grader.report_markdown import render_markdown
+
+        return render_markdown(result)
+    if fmt == "txt":
+        return render_terminal(result, color)
+    if fmt == "json":
+        return result.to_json() + "\n"
+    raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 def format_points(value: float) -> str:
@@ -69,7 +90,7 @@ def painter(color: bool) -> Paint:
 def render_terminal(result: SubmissionResult, color: bool) -> str:
     """The summary ``grader check`` prints: score, one line per exercise, what to fix first."""
     template = environment().get_template("terminal.txt.j2")
-    return template.render(result=result, paint=painter(color))
+    return template.render(result=report_text.bounded(result), paint=painter(color))
 
 
 def render_failure(check: CheckResult, kind: str = "notebook") -> str:

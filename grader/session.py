@@ -20,6 +20,7 @@ from grader.options import GradeOptions
 from grader.results import CheckResult, DeviceInfo, ExerciseResult, FreeTextAnswer
 from grader.runner import Runner
 from grader.submission import Submission
+from grader.tensors import describe
 
 #: A backstop: each function is called no more after it hangs or kills the kernel (quarantine),
 #: so this many replacements means something is badly wrong; stop calling into the kernel.
@@ -95,9 +96,10 @@ class Session:
             check_function(self.checks, check)(ctx)
         except CheckFailed as failed:
             return result(
-                "failed", failed.message, hint=failed.hint, input=failed.input,
-                expected=failed.expected, actual=failed.actual, mismatch=failed.mismatch,
-                details=failed.details,
+                # Described here too, so a check that raises with raw tensors still gives JSON.
+                "failed", failed.message, hint=failed.hint, input=describe(failed.input),
+                expected=describe(failed.expected), actual=describe(failed.actual),
+                mismatch=failed.mismatch, details=describe(failed.details),
             )
         except StudentCodeError as exc:
             hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)

@@ -292,3 +292,137 @@ def test_when_run_as_python_dash_m_then_it_is_the_same_cli() -> None:
     )
     assert done.returncode == 0
     assert "--count-cuda" in done.stdout and say.HELP_COUNT_CUDA[:30] in " ".join(done.stdout.split())
+
+
+# --- reports: `grader check --report` and `grader report` ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "argv", "starts"),
+    [("out.html", [], "<!DOCTYPE html>"), ("out.md", [], "## "), ("out.txt", [], "sub.ipynb: 3/7"),
+     ("out.json", [], "{"), ("out.report", ["--format", "md"], "## "),
+     ("out.html", ["--format", "txt"], "sub.ipynb: 3/7")],
+)
+def test_when_a_report_is_asked_for_then_it_is_written_in_the_format_of_its_name_or_of_format(
+    name: str, argv: list[str], starts: str, submission: Path, tmp_path: Path,
+    graded_as: Callable[..., object], frontend_result: MakeResult,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(frontend_result())
+    out = tmp_path / name
+    assert main(["check", str(submission), "--report", str(out), *argv]) == EXIT_FAILED
+    assert out.read_text(encoding="utf-8").startswith(starts)
+    assert say.REPORT_WRITTEN.format(path=out) in capsys.readouterr().out
+
+
+def test_when_every_check_passed_then_writing_a_report_keeps_exit_0(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_passing_result: MakeResult,
+) -> None:
+    graded_as(frontend_passing_result())
+    assert main(["check", str(submission), "--report", str(tmp_path / "r.html")]) == EXIT_OK
+
+
+def test_when_the_submission_could_not_run_then_the_report_still_says_so_and_exit_is_2(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_result: MakeResult,
+) -> None:
+    graded_as(frontend_result(error="sub.ipynb: not valid JSON (line 1)"))
+    out = tmp_path / "r.md"
+    assert main(["check", str(submission), "--report", str(out)]) == EXIT_USAGE
+    assert "**Not graded:** sub.ipynb: not valid JSON (line 1)" in out.read_text(encoding="utf-8")
+
+
+def test_when_the_report_cannot_be_written_then_one_error_line_and_exit_2(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_passing_result: MakeResult, capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(frontend_passing_result())
+    out = tmp_path / "missing-dir" / "r.html"
+    assert main(["check", str(submission), "--report", str(out)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot write {out}: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--report", "r.pdf"], say.UNKNOWN_REPORT_FORMAT.format(path="r.pdf")),
+     (["--format", "md"], say.FORMAT_NEEDS_REPORT)],
+)
+def test_when_the_report_format_cannot_be_told_then_exit_2_without_grading(
+    argv: list[str], message: str, submission: Path, graded_as: Callable[..., list[object]],
+    frontend_result: MakeResult, capsys: pytest.CaptureFixture[str],
+) -> None:
+    calls = graded_as(frontend_result())
+    assert main(["check", str(submission), *argv]) == EXIT_USAGE
+    assert capsys.readouterr().err == say.ERROR_LINE.format(message=message) + "\n"
+    assert calls == []
+
+
+@pytest.fixture
+def saved(tmp_path: Path, frontend_result: MakeResult) -> Path:
+    path = tmp_path / "result.json"
+    frontend_result().write(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("argv", "starts"),
+    [([], "sub.ipynb: 3/7"), (["--format", "md"], "## "), (["--format", "html"], "<!DOCTYPE html>"),
+     (["--format", "json"], "{")],
+)
+def test_when_a_saved_result_is_rendered_then_stdout_has_the_report_and_exit_is_0(
+    argv: list[str], starts: str, saved: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["report", str(saved), *argv]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert captured.out.startswith(starts) and captured.err == ""
+
+
+def test_when_a_saved_result_is_rendered_to_a_file_then_its_extension_picks_the_format(
+    saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "report.htm"
+    assert main(["report", str(saved), "-o", str(out)]) == EXIT_OK
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert capsys.readouterr().out == ""
+
+
+def test_when_rendering_a_saved_result_to_a_terminal_then_colour_unless_no_color(
+    saved: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for argv, coloured in (([], True), (["--no-color"], False), (["--format", "md"], False)):
+        terminal = _Terminal()
+        monkeypatch.setattr(sys, "stdout", terminal)
+        main(["report", str(saved), *argv])
+        assert ("\x1b[" in terminal.getvalue()) is coloured, argv
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(None, "No such file or directory"), ("{not json", "not valid JSON (line 1, column 2)"),
+     (b"\xff\xfe", say.NOT_UTF8), ("[1, 2]", "not a grading result"),
+     ('{"schema": "grader.result/1"}', "not a grading result (no 'exercises')"),
+     ('{"schema": "grader.result/9"}', "unsupported result schema 'grader.result/9'")],
+    ids=["missing", "not-json", "not-utf8", "a-list", "incomplete", "other-schema"],
+)
+def test_when_the_saved_result_is_unreadable_then_one_error_line_and_exit_2(
+    content: str | bytes | None, reason: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "result.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["report", str(path)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot read the result {path}: {reason}")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_when_the_output_name_tells_no_format_then_exit_2(
+    saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["report", str(saved), "-o", str(tmp_path / "r.pdf")]) == EXIT_USAGE
+    assert "cannot tell the report format" in capsys.readouterr().err

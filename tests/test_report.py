@@ -5,8 +5,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import pytest
+
 from grader.exercise import Pack
-from grader.report import environment, render_failure, render_pack, render_terminal, render_total
+from grader.report import (
+    environment,
+    render,
+    render_failure,
+    render_pack,
+    render_terminal,
+    render_total,
+)
+from grader.report_formats import FORMATS, format_for
+from grader.report_text import DEFAULT_LIMITS
 from grader.results import CellError, ExecutionInfo, SubmissionResult
 
 MakeResult = Callable[..., SubmissionResult]
@@ -154,3 +165,40 @@ def test_when_a_later_report_is_html_then_the_shared_environment_escapes_it_and_
     assert callable(env.autoescape)
     assert env.autoescape("report.html.j2") is True
     assert env.autoescape("terminal.txt.j2") is False
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("r.html", "html"), ("R.HTM", "html"), ("r.md", "md"), ("r.markdown", "md"), ("r.txt", "txt"),
+     ("r.json", "json"), ("r.pdf", None), ("report", None)],
+)
+def test_when_a_file_is_named_then_its_extension_picks_the_report_format(name: str,
+                                                                          fmt: str | None) -> None:
+    assert format_for(name) == fmt
+
+
+def test_when_rendering_each_format_then_it_is_that_format_and_an_unknown_one_is_refused(
+    frontend_result: MakeResult,
+) -> None:
+    result = frontend_result()
+    outputs = {fmt: render(result, fmt) for fmt in FORMATS}
+    assert outputs["html"].startswith("<!DOCTYPE html>")
+    assert outputs["md"].startswith("## ")
+    assert outputs["txt"] == render_terminal(result, color=False)
+    assert SubmissionResult.from_json(outputs["json"]) == result
+    with pytest.raises(ValueError, match="pdf"):
+        render(result, "pdf")
+
+
+def test_when_a_student_string_is_huge_then_the_terminal_summary_stays_short(
+    frontend_result: MakeResult,
+) -> None:
+    result = frontend_result()
+    bad = result.exercises[1]
+    check = dataclasses.replace(bad.checks[0], message="x" * 1_000_000, hint="y" * 1_000_000)
+    huge = result.with_exercises((result.exercises[0], dataclasses.replace(bad, checks=(check,)),
+                                  *result.exercises[2:]))
+    text = render_terminal(huge, color=False)
+    assert len(text) < 10_000
+    assert "x" * DEFAULT_LIMITS.message + "\u2026\n" in text
+    assert "x" * (DEFAULT_LIMITS.message + 1) not in text
