@@ -37,6 +37,9 @@ STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
 NAN_FILL = "#ffd92f"
 MINUS = "\u2212"  # a real minus sign: as wide as a digit, and unmistakable in small print
 INFINITY = "\u221e"
+NEAR_ZERO = "\u22480"
+#: Printed values smaller than this share of the scale's half-width are rounding noise.
+NOISE = 1e-9
 
 
 class Cell(NamedTuple):
@@ -78,10 +81,6 @@ class Heatmap:
     nan: int
     inf: int
 
-    @property
-    def drawn(self) -> int:
-        return len(self.cells)
-
 
 def draw(
     values: Grid, limit: float, outlined: Sequence[Sequence[bool]] | None = None
@@ -97,7 +96,7 @@ def draw(
     rows, cols = len(grid_values), len(grid_values[0])
     size = max(MIN_CELL_PX, min(MAX_CELL_PX, TARGET_PX // max(rows, cols)))
     font = 11.0 if size >= 36 else 10.0 if size >= 30 else 9.0
-    labels = _labels(grid_values, size, font)
+    labels = _labels(grid_values, size, font, limit)
     cells: list[Cell] = []
     nan = inf = 0
     for r, row in enumerate(grid_values):
@@ -155,7 +154,7 @@ def format_value(value: float, digits: int = 3) -> str:
     if math.isinf(value):
         return INFINITY if value > 0 else MINUS + INFINITY
     if value == int(value) and abs(value) < 10**digits:
-        return str(int(value))
+        return str(int(value)).replace("-", MINUS)
     return f"{value:.{digits}g}".replace("-", MINUS)
 
 
@@ -186,12 +185,19 @@ def _downsample(
     return out, (out_marks if marks else None)
 
 
-def _labels(values: Sequence[Sequence[float]], size: int, font: float) -> list[list[str]] | None:
-    """Values printed in cells: three digits, two if that is what fits, none if nothing does."""
+def _labels(values: Sequence[Sequence[float]], size: int, font: float,
+            limit: float) -> list[list[str]] | None:
+    """Values printed in cells: three digits, two if that is what fits, none if nothing does.
+
+    Rounding noise (``4.4e-16`` beside values near 1) prints as ``≈0``: too long to fit, and
+    nothing to look at; the hover title keeps the exact value.
+    """
     if size < TEXT_CELL_PX:
         return None
+    noise = limit * NOISE
     for digits in (3, 2):
-        labels = [[format_value(v, digits) for v in row] for row in values]
+        labels = [[NEAR_ZERO if 0 < abs(v) < noise else format_value(v, digits) for v in row]
+                  for row in values]
         if max(len(t) for row in labels for t in row) * 0.61 * font <= size - 4:
             return labels
     return None

@@ -62,9 +62,6 @@ class Clip:
     text: str
     cut: int = 0
 
-    def __str__(self) -> str:
-        return self.text
-
 
 @dataclass(frozen=True)
 class TraceLine:

@@ -33,10 +33,6 @@ class Grid:
     def cols(self) -> int:
         return len(self.values[0]) if self.values else 0
 
-    @property
-    def size(self) -> int:
-        return self.rows * self.cols
-
     def finite(self) -> Iterable[float]:
         return (v for row in self.values for v in row if math.isfinite(v))
 

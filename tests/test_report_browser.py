@@ -40,6 +40,8 @@ FLAGS = (
     "--remote-debugging-pipe",
 )
 WIDTH = 1200
+#: Screenshots stop here: enough to see a page, and a hostile page is many screens long.
+MAX_HEIGHT = 8_000
 TIMEOUT = 60.0
 #: What the page reports about itself once loaded (run by the browser, not by the page: the page
 #: has no script and its Content-Security-Policy allows none).
@@ -144,7 +146,8 @@ class Chromium:
                           session)["result"]["value"]
         shot = self.send("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": WIDTH, "height": min(probe["height"], 16_000), "scale": 1},
+            "clip": {"x": 0, "y": 0, "width": WIDTH, "height": min(probe["height"], MAX_HEIGHT),
+                     "scale": 1},
         }, session)
         self.send("Target.closeTarget", {"targetId": target})
         return base64.b64decode(shot["data"]), probe, self.events

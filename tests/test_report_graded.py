@@ -147,7 +147,7 @@ def test_when_the_stub_is_rendered_then_every_question_fails_as_not_implemented_
 def test_when_a_notebook_cell_raises_then_the_html_shows_the_cell_and_marks_the_line(
     tmp_path: Path,
 ) -> None:
-    notebook = nbformat.read(PACK.solution_notebook, as_version=4)
+    notebook = nbformat.read(PACK.stub_notebook, as_version=4)  # the stub: its checks fail fast
     notebook.cells.append(nbformat.v4.new_code_cell("scale = 0\nprint(1 / scale)"))
     path = tmp_path / "raises.ipynb"
     nbformat.write(notebook, path)

@@ -89,3 +89,11 @@ def test_when_cells_are_small_then_no_values_are_printed() -> None:
     read = tensor_grid.grid(tensor([[0.123456] * 24 for _ in range(24)]))
     assert read is not None
     assert {c.text for c in heatmap.draw(read, 1.0).cells} == {""}
+
+
+def test_when_a_value_is_rounding_noise_then_it_prints_as_about_zero_and_keeps_its_title() -> None:
+    read = tensor_grid.grid(tensor([[1.0, 4.4e-16], [0.0, -2.0]]))
+    assert read is not None
+    drawn = heatmap.draw(read, 2.0)
+    assert [c.text for c in drawn.cells] == ["1", "\u22480", "0", "\u22122"]
+    assert drawn.cells[1].title == "[0, 1] = 4.4e\u221216"

@@ -13,7 +13,6 @@
 # the end), keeping the names as they are: the grader calls them.
 
 # %%
-
 import torch
 from torch import nn
 
