@@ -235,7 +235,9 @@ def test_when_one_function_hangs_unstoppably_then_only_its_checks_are_lost(tmp_p
     others = {e.id: e.points for e in result.exercises if e.id in ("edge_detection", "learn_kernel")}
     assert others == {"edge_detection": 3, "learn_kernel": 3}
     assert {e.id: e.points for e in result.exercises if e.id == "laplacian"} == {"laplacian": 3}
-    assert result.execution.kernel_restarts <= 3
+    # One restart per function that reaches the hanging corr2d, each then quarantined: corr2d,
+    # Conv2D, conv2d_gradients and autograd_error (which runs Conv2D).
+    assert result.execution.kernel_restarts <= 4
 
 
 @pytest.mark.kernel
