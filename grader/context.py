@@ -18,13 +18,13 @@ from grader.errors import (
     CallTimedOut,
     KernelDied,
     MissingName,
-    NotImplementedYet,
     ResultTooLarge,
     StudentCodeError,
     StudentRaised,
     WrongReturn,
 )
 from grader.runner import Runner
+from grader.shown import Shown, describe_kind
 from grader.submission import Submission
 
 #: What a list arrives as: the wire format keeps lists and tuples apart, callers accept either.
@@ -56,7 +56,7 @@ class ModuleRun:
     grad_error: Mapping[str, Any] | None = None
 
 
-class CheckContext:
+class CheckContext(Shown):
     """The handle a check gets; one per (check, device)."""
 
     def __init__(
@@ -92,31 +92,6 @@ class CheckContext:
         twin = copy.copy(self)
         twin.device = device
         return twin
-
-    # -- what the report shows beside the verdict ---------------------------------------------------
-    def exhibit(self, label: str, value: Any, note: str = "") -> None:
-        """Show a tensor in the report (the student's X and X.T, a kernel's responses), pass or fail."""
-        from grader.tensors import describe
-
-        self.exhibits.append({"label": label, "value": describe(value), "note": note})
-
-    def detail(self, key: str, value: Any) -> None:
-        """Report a figure for information only (an op count, a time); never judged."""
-        from grader.tensors import describe
-
-        self.details[key] = describe(value)
-
-    def record_answer(
-        self, question: str, given: Any, truth: Any, choices: Sequence[str] = ()
-    ) -> bool:
-        """Keep a structured answer beside the truth computed for it; returns whether they agree."""
-        from grader.tensors import describe
-
-        correct = given == truth
-        self.answers.append({"question": question, "given": describe(given),
-                             "truth": describe(truth), "choices": list(choices),
-                             "correct": bool(correct)})
-        return bool(correct)
 
     # -- inputs -------------------------------------------------------------------------------
     def generator(self, salt: int = 0) -> Any:
@@ -198,32 +173,6 @@ class CheckContext:
         """The value of a variable in the student's namespace (structured or free-text answers)."""
         reply, buffers = self._send({"op": "get", "name": name}, name)
         return self._decode(reply.get("value"), buffers)
-
-    def choice(self, name: str, choices: Sequence[str]) -> str:
-        """A structured answer that picks one of ``choices``; None (the stub's value) is not answered."""
-        value = self.get(name)
-        shown = ", ".join(repr(c) for c in choices)
-        if value is None:
-            raise NotImplementedYet(messages.NOT_ANSWERED.format(name=name, choices=shown),
-                                    hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=shown))
-        if not isinstance(value, str) or value.strip().lower() not in choices:
-            got = repr(value) if isinstance(value, str | bool | int | float) else describe_kind(value)
-            raise WrongReturn(messages.WRONG_ANSWER_TYPE.format(name=name, got=got, choices=shown),
-                              hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=shown))
-        return value.strip().lower()
-
-    def value_answer(self, name: str, kinds: tuple[type, ...], expected: str) -> Any:
-        """A structured answer that is a value (a bool, a number); None is not answered."""
-        value = self.get(name)
-        if value is None:
-            raise NotImplementedYet(messages.NOT_ANSWERED.format(name=name, choices=expected),
-                                    hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=expected))
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            raise WrongReturn(messages.WRONG_ANSWER_TYPE.format(
-                name=name, got=repr(value) if isinstance(value, str | int | float) else
-                describe_kind(value), choices=expected),
-                hint=messages.HINT_NOT_ANSWERED.format(name=name, choices=expected))
-        return value
 
     def warm_up(self, devices: Sequence[str], timeout: float) -> None:
         """Let torch pay its one-time costs (meta decompositions, a CUDA context) untimed."""
@@ -328,16 +277,3 @@ def _as_wire(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _as_wire(v) for k, v in value.items()}
     return value
-
-
-def describe_kind(value: Any) -> str:
-    """A student-readable name for what came back ('a list', 'a numpy.ndarray', ...)."""
-    if isinstance(value, wire.TensorValue):
-        return f"a {value.type_name} (a subclass of torch.Tensor)"
-    if isinstance(value, wire.OpaqueValue):
-        return f"a {value.type_name}"
-    if isinstance(value, wire.ExceptionValue):
-        return f"an exception object ({value.type_name})"
-    if value is None:
-        return "None"
-    return f"a {type(value).__name__}"
