@@ -184,14 +184,9 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     ``matmul/im2col_loop``). Variants hold only their mistake (later definitions win), so a new
     exercise in the pack needs no edit to any of them.
     """
-    from exercises.conv_layer import PACK
-    from grader.submission import split_percent
-    from tests.pack_support import VARIANTS
+    from tests.pack_support import VARIANTS, solution_code_cells
 
-    solution = "".join(
-        f"# %%\n{cell.source}" for cell in split_percent(PACK.solution_module.read_text())
-        if cell.kind == "code" and cell.header != "demo"
-    )
+    solution = solution_code_cells()
     folder = tmp_path_factory.mktemp("variants")
 
     def build(name: str) -> Path:

@@ -44,6 +44,17 @@ def assert_full_marks(result: SubmissionResult) -> None:
     assert all(c.status == "skipped" for c in result.checks if c.device == "cuda")
 
 
+def solution_code_cells() -> str:
+    """The solution's code cells in percent format, without its demo cells: what a variant
+    fixture is appended to (later definitions win, so a variant holds only its mistake)."""
+    from grader.submission import split_percent
+
+    return "".join(
+        f"# %%\n{cell.source}" for cell in split_percent(PACK.solution_module.read_text())
+        if cell.kind == "code" and cell.header != "demo"
+    )
+
+
 def variant_names(section: str) -> list[str]:
     """The variant fixtures of one section folder, as names the ``variant`` fixture takes."""
     return sorted(f"{section}/{p.stem}" for p in (VARIANTS / section).glob("*.py"))
