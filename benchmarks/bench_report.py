@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader.report import render  # noqa: E402
-from grader.report_formats import FORMATS  # noqa: E402
-from grader.results import SubmissionResult  # noqa: E402
+from grader.reports import render  # noqa: E402
+from grader.reports.formats import FORMATS  # noqa: E402
+from grader.results.model import SubmissionResult  # noqa: E402
 
 VARIANT = ROOT / "tests" / "fixtures" / "variants" / "corr2d_flipped_kernel.py"
 
@@ -33,8 +33,8 @@ VARIANT = ROOT / "tests" / "fixtures" / "variants" / "corr2d_flipped_kernel.py"
 def graded(path: Path) -> SubmissionResult:
     """A trusted fixture graded in this process (as the pack tests grade), on the CPU."""
     from exercises.conv_layer import PACK
-    from grader.grading import GradeOptions, grade
-    from grader.runner import InProcessRunner
+    from grader.execution.runner import InProcessRunner
+    from grader.grading.pipeline import GradeOptions, grade
 
     return grade(path, pack=PACK, runner=lambda options: InProcessRunner(),
                  options=GradeOptions(device="cpu"))

@@ -27,12 +27,13 @@ from grader.errors import (
     SubmissionError,
     UsageError,
 )
-from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.results.model import CheckResult, ExerciseResult, SubmissionResult
 
 if TYPE_CHECKING:
-    from grader.exercise import Pack
-    from grader.grading import GradeOptions, grade
-    from grader.registry import load_pack
+    from grader.checking.exercise import Pack
+    from grader.checking.registry import load_pack
+    from grader.grading import grade
+    from grader.options import GradeOptions
 
     __version__: str
 
@@ -57,9 +58,9 @@ __all__ = [
 #: Public names loaded on first access, and the module each lives in.
 _LAZY = {
     "grade": "grader.grading",
-    "GradeOptions": "grader.grading",
-    "load_pack": "grader.registry",
-    "Pack": "grader.exercise",
+    "GradeOptions": "grader.options",
+    "load_pack": "grader.checking.registry",
+    "Pack": "grader.checking.exercise",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from grader.cli import main
+from grader.frontends.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from grader import grading
-from grader.exercise import Check, Exercise, FreeText, Pack
-from grader.results import (
+from grader.checking.exercise import Check, Exercise, FreeText, Pack
+from grader.results.model import (
     CellError,
     CheckResult,
     DeviceInfo,
@@ -144,8 +144,8 @@ def frontend_passing_result() -> Callable[..., SubmissionResult]:
 
 @pytest.fixture
 def frontend_pack_installed(monkeypatch: pytest.MonkeyPatch, frontend_pack: Pack) -> Pack:
-    """Make ``grader.registry.load_pack`` return ``frontend_pack`` whatever name it is given."""
-    monkeypatch.setattr("grader.registry.load_pack", lambda name=None: frontend_pack)
+    """Make ``grader.checking.registry.load_pack`` return ``frontend_pack`` whatever name it is given."""
+    monkeypatch.setattr("grader.checking.registry.load_pack", lambda name=None: frontend_pack)
     return frontend_pack
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from exercises.conv_layer import PACK
-from grader.grading import GradeOptions, grade
-from grader.results import CheckResult, SubmissionResult
-from grader.runner import InProcessRunner
+from grader.execution.runner import InProcessRunner
+from grader.grading.pipeline import GradeOptions, grade
+from grader.results.model import CheckResult, SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

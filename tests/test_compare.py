@@ -7,8 +7,8 @@ import math
 import pytest
 import torch
 
-from grader import tensors
-from grader.compare import (
+from grader.checking import tensors
+from grader.checking.compare import (
     DEVICE_MISMATCH,
     DTYPE_MISMATCH,
     EXACT,
@@ -23,7 +23,7 @@ from grader.compare import (
     tolerance,
 )
 from grader.errors import CheckFailed
-from grader.wire import TensorValue
+from grader.probe.wire import TensorValue
 
 WHAT = "corr2d(X, K)"
 

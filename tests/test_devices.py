@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from grader import devices, messages
-from grader.devices import DEVICE_CHOICES, plan_devices
+from grader import messages
+from grader.checking import devices
+from grader.checking.devices import DEVICE_CHOICES, plan_devices
+from grader.checking.exercise import Check
 from grader.errors import UsageError
-from grader.exercise import Check
-from grader.grading import points_policy
-from grader.results import DeviceInfo
+from grader.grading.pipeline import points_policy
+from grader.results.model import DeviceInfo
 
 
 @pytest.fixture

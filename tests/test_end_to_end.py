@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from grader import messages
-from grader.grading import GradeOptions, grade
-from grader.registry import load_pack
-from grader.results import SubmissionResult
+from grader.checking.registry import load_pack
+from grader.grading.pipeline import GradeOptions, grade
+from grader.results.model import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[1]
 PACK = load_pack("conv_layer")

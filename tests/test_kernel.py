@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from grader import messages
-from grader.context import CheckContext
+from grader.checking.context import CheckContext
 from grader.errors import (
     CallTimedOut,
     KernelDied,
@@ -24,7 +24,7 @@ from grader.errors import (
     StudentRaised,
     WrongReturn,
 )
-from grader.kernel import KernelRunner
+from grader.execution.kernel import KernelRunner
 from grader.submission import Submission, load_submission
 
 pytestmark = pytest.mark.kernel
@@ -294,7 +294,7 @@ def test_when_a_notebook_prints_fifty_megabytes_then_grading_finishes(tmp_path: 
 
 
 def test_when_no_kernel_can_start_then_grade_returns_an_unusable_result_not_an_exception(tmp_path: Path):
-    from grader.grading import GradeOptions, grade
+    from grader.grading.pipeline import GradeOptions, grade
 
     class BrokenLauncher:
         async def start(self, cwd: Path) -> object:
@@ -322,9 +322,9 @@ def test_when_a_grader_module_sits_next_to_the_submission_then_the_probe_is_not_
 
 
 def test_when_cuda_is_asked_for_without_cuda_then_no_kernel_is_started(tmp_path: Path, monkeypatch):
-    from grader import devices
+    from grader.checking import devices
     from grader.errors import UsageError
-    from grader.grading import GradeOptions, grade
+    from grader.grading.pipeline import GradeOptions, grade
 
     monkeypatch.setattr(devices, "cuda_available", lambda: False)
     path = tmp_path / "fine.py"

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from exercises.conv_layer import PACK, hints
 from exercises.conv_layer.checks import learning
-from grader import compare, messages
-from grader.exercise import check_function
-from grader.registry import load_checks
+from grader import messages
+from grader.checking import compare
+from grader.checking.exercise import check_function
+from grader.checking.registry import load_checks
 from tests.pack_support import (
     ALTERNATIVES,
     NOT_IMPLEMENTED,

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.conv_layer.checks import learning
-from grader.context import CheckContext
-from grader.runner import InProcessRunner
+from grader.checking.context import CheckContext
+from grader.execution.runner import InProcessRunner
 from solutions import conv_layer as reference
 
 ALTERNATIVES = Path(__file__).resolve().parent / "fixtures" / "alternatives"

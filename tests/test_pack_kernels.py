@@ -25,9 +25,9 @@ from exercises.conv_layer.checks import kernels
 from exercises.conv_layer.checks.kernels_blur import gaussian
 from exercises.conv_layer.checks.kernels_common import second_derivative_axes
 from grader import messages
-from grader.grading import GradeOptions, grade
-from grader.results import CheckResult, SubmissionResult
-from grader.runner import InProcessRunner
+from grader.execution.runner import InProcessRunner
+from grader.grading.pipeline import GradeOptions, grade
+from grader.results.model import CheckResult, SubmissionResult
 from tests.pack_support import NOT_IMPLEMENTED, grade_here, lost_in, variant_names
 
 EXERCISES = ("directional_edge", "second_derivative", "laplacian", "integral", "blur", "derivative_order_d")

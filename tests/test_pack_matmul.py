@@ -22,10 +22,10 @@ from exercises.conv_layer import PACK
 from exercises.conv_layer import hints_matmul as hints
 from exercises.conv_layer.checks.matmul_cases import patches, toeplitz
 from exercises.conv_layer.checks.matmul_ops import CONVOLUTIONS, MATRIX_PRODUCTS, among
-from grader.grading import GradeOptions, grade
-from grader.probe_calls import _op_counter
-from grader.results import SubmissionResult
-from grader.runner import InProcessRunner
+from grader.execution.runner import InProcessRunner
+from grader.grading.pipeline import GradeOptions, grade
+from grader.probe.operations import _op_counter
+from grader.results.model import SubmissionResult
 from solutions import conv_layer as reference
 from tests.pack_support import NOT_IMPLEMENTED, VARIANTS, grade_here, lost_in
 

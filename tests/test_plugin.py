@@ -1,6 +1,6 @@
 """The pytest plugin end to end with pytester, grading replaced by prepared results (no kernel).
 
-Runs are in-process so `grader.registry.load_pack` and `grader.grading.grade` can be monkeypatched.
+Runs are in-process so `grader.checking.registry.load_pack` and `grader.grading.grade` can be monkeypatched.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections.abc import Callable
 
 import pytest
 
-from grader import cli_messages as say
 from grader import grading
+from grader.checking.exercise import Pack
 from grader.errors import UsageError
-from grader.exercise import Pack
-from grader.report import render_failure
-from grader.results import SubmissionResult
+from grader.frontends import messages as say
+from grader.reports import render_failure
+from grader.results.model import SubmissionResult
 
 MakeResult = Callable[..., SubmissionResult]
 
@@ -290,8 +290,8 @@ def test_when_the_options_are_unusable_then_pytest_stops_with_a_usage_error(
 
 def test_when_the_plugin_is_loaded_without_grade_then_nothing_heavy_is_imported() -> None:
     code = (
-        "import sys, grader.plugin;"
-        "print([m for m in ('torch', 'nbclient', 'jinja2', 'grader.grading') if m in sys.modules])"
+        "import sys, grader.frontends.pytest_plugin.plugin;"
+        "print([m for m in ('torch', 'nbclient', 'jinja2', 'grader.grading.pipeline') if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

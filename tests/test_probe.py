@@ -7,7 +7,9 @@ from typing import Any
 
 import torch
 
-from grader import probe, probe_calls, wire
+from grader.probe import operations as probe_calls
+from grader.probe import service as probe
+from grader.probe import wire
 
 
 def namespace(*cells: str) -> dict[str, Any]:
@@ -379,7 +381,7 @@ def test_when_a_module_keeps_its_bias_as_a_scalar_then_a_one_element_bias_is_acc
 
 WARM_META = """
 import sys, torch
-from grader import probe_calls
+from grader.probe import operations as probe_calls
 probe_calls.op_warm_up({}, {"devices": ["meta"]}, [])
 X, K = torch.zeros(4, 5, device="meta"), torch.zeros(2, 2, device="meta")
 Y = torch.zeros((3, 4), dtype=X.dtype, device=X.device)

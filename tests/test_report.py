@@ -7,18 +7,18 @@ from collections.abc import Callable
 
 import pytest
 
-from grader.exercise import Pack
-from grader.report import (
-    environment,
+from grader.checking.exercise import Pack
+from grader.reports import (
     render,
     render_failure,
     render_pack,
     render_terminal,
     render_total,
 )
-from grader.report_formats import FORMATS, format_for
-from grader.report_text import DEFAULT_LIMITS
-from grader.results import CellError, ExecutionInfo, SubmissionResult
+from grader.reports.environment import environment
+from grader.reports.formats import FORMATS, format_for
+from grader.reports.text import DEFAULT_LIMITS
+from grader.results.model import CellError, ExecutionInfo, SubmissionResult
 
 MakeResult = Callable[..., SubmissionResult]
 

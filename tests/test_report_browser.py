@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from grader.report import render
-from grader.results import SubmissionResult
+from grader.reports import render
+from grader.results.model import SubmissionResult
 from tests.test_report_cases import everything, graded_once, hostile
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

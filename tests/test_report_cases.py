@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.results import (
+from grader.results.model import (
     CellError,
     CheckResult,
     DeviceInfo,

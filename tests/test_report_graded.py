@@ -12,10 +12,10 @@ import nbformat
 import pytest
 
 from exercises.conv_layer import PACK, hints
-from grader.grading import GradeOptions, grade
-from grader.report import render
-from grader.report_markdown import md
-from grader.results import SubmissionResult
+from grader.grading.pipeline import GradeOptions, grade
+from grader.reports import render
+from grader.reports.markdown import md
+from grader.results.model import SubmissionResult
 from tests.pack_support import NOT_IMPLEMENTED, not_passed
 from tests.test_report_cases import graded_once
 from tests.test_report_html import figures, outlined, page

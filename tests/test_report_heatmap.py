@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from grader import heatmap, tensor_grid
+from grader.reports import heatmap, tensor_grid
 from tests.test_report_cases import tensor
 
 

@@ -10,10 +10,9 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import heatmap
-from grader.report import render
-from grader.report_html import MAX_BYTES
-from grader.results import CellError, ExecutionInfo, FreeTextAnswer, SubmissionResult
+from grader.reports import heatmap, render
+from grader.reports.html import MAX_BYTES
+from grader.results.model import CellError, ExecutionInfo, FreeTextAnswer, SubmissionResult
 from tests.test_report_cases import (
     HINT_FLIPPED,
     SCRIPT,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from grader.report import render
-from grader.report_markdown import MAX_CHARS, code, fence, md, md_block, render_markdown
-from grader.results import FreeTextAnswer
+from grader.reports import render
+from grader.reports.markdown import MAX_CHARS, code, fence, md, md_block, render_markdown
+from grader.results.model import FreeTextAnswer
 from tests.test_report_cases import (
     HINT_FLIPPED,
     SCRIPT,

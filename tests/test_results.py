@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.results import (
+from grader.results.model import (
     SCHEMA,
     STATUSES,
     CellError,

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
-from grader import submission as submission_module
+import grader.submission.loading as submission_module
 from grader.errors import SubmissionError
 from grader.submission import load_submission, split_percent, top_level_names
 

@@ -13,8 +13,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import wire
-from grader.wire import DTYPES, MAX_DEPTH, MAX_REPR, ExceptionValue, OpaqueValue, TensorValue, WireError
+from grader.probe import wire
+from grader.probe.wire import DTYPES, MAX_DEPTH, MAX_REPR, ExceptionValue, OpaqueValue, TensorValue, WireError
 
 
 def round_trip(value: Any, *, max_bytes: int = 2**26) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exercises.conv_layer.book_exercises import BOOK_EXERCISES
-from grader.exercise import ANY_DEVICE, TENSOR_DEVICES, Check, Device, Exercise, FreeText, Pack
+from grader.pack import ANY_DEVICE, TENSOR_DEVICES, Check, Device, Exercise, FreeText, Pack
 
 ROOT = Path(__file__).resolve().parent
 SOLUTIONS = ROOT.parents[1] / "solutions"

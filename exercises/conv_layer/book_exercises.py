@@ -6,7 +6,7 @@ a kernel, a choice) are checked on the CPU only; functions of tensors run on eve
 
 from __future__ import annotations
 
-from grader.exercise import ANY_DEVICE, TENSOR_DEVICES, Check, Exercise, FreeText
+from grader.pack import ANY_DEVICE, TENSOR_DEVICES, Check, Exercise, FreeText
 
 DIAGONAL_EDGE = Exercise(
     id="diagonal_edge",

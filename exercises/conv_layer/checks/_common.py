@@ -9,8 +9,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from grader.context import CheckContext
-from grader.wire import TensorValue
+from grader.pack import CheckContext, TensorValue
 
 
 def randn(ctx: CheckContext, salt: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:

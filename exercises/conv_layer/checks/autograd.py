@@ -16,10 +16,17 @@ import torch.nn.functional as F
 
 from exercises.conv_layer import hints_autograd as hints
 from exercises.conv_layer.checks._common import book_image, conv_truth, randn, same
-from grader.compare import assert_close, assert_device
-from grader.context import CheckContext, describe_kind
-from grader.errors import CheckFailed, StudentCodeError, StudentRaised
-from grader.wire import ExceptionValue, TensorValue
+from grader.pack import (
+    CheckContext,
+    CheckFailed,
+    ExceptionValue,
+    StudentCodeError,
+    StudentRaised,
+    TensorValue,
+    assert_close,
+    assert_device,
+    describe_kind,
+)
 
 __all__ = ["autograd_backpropagates", "autograd_error_is_torchs", "autograd_gradients_match"]
 

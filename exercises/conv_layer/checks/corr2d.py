@@ -11,10 +11,16 @@ import torch.nn.functional as F
 
 from exercises.conv_layer import hints
 from exercises.conv_layer.checks._common import conv_truth, randint, randn, same, values
-from grader.compare import assert_close, assert_device, assert_dtype
-from grader.context import CheckContext
-from grader.errors import CheckFailed, NotImplementedYet, StudentRaised
-from grader.wire import TensorValue
+from grader.pack import (
+    CheckContext,
+    CheckFailed,
+    NotImplementedYet,
+    StudentRaised,
+    TensorValue,
+    assert_close,
+    assert_device,
+    assert_dtype,
+)
 
 __all__ = [
     "corr2d_book_example",

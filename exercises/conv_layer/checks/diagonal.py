@@ -12,8 +12,7 @@ import torch
 
 from exercises.conv_layer import hints_diagonal as hints
 from exercises.conv_layer.checks._common import book_kernel
-from grader.context import CheckContext
-from grader.errors import CheckFailed
+from grader.pack import CheckContext, CheckFailed
 
 __all__ = [
     "diagonal_apply_K",

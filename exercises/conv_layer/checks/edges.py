@@ -11,10 +11,7 @@ import torch
 
 from exercises.conv_layer import hints
 from exercises.conv_layer.checks._common import book_image, book_kernel, same
-from grader.compare import assert_close
-from grader.context import CheckContext
-from grader.errors import CheckFailed
-from grader.wire import TensorValue
+from grader.pack import CheckContext, CheckFailed, TensorValue, assert_close
 
 __all__ = ["edge_image_is_books", "edge_kernel_ignores_horizontal_edges", "edge_kernel_marks_edges"]
 

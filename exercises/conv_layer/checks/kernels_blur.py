@@ -25,8 +25,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_failure,
     shape_text,
 )
-from grader.compare import assert_close
-from grader.context import CheckContext
+from grader.pack import CheckContext, assert_close
 
 __all__ = ["blur_matches_gaussian", "blur_normalized", "blur_reduces_noise", "blur_symmetric_peak"]
 

@@ -20,10 +20,7 @@ import torch
 
 from exercises.conv_layer import hints_kernels as hints
 from exercises.conv_layer.checks._common import conv_truth
-from grader.context import CheckContext
-from grader.errors import CheckFailed
-from grader.tensors import describe
-from grader.wire import TensorValue
+from grader.pack import CheckContext, CheckFailed, TensorValue, describe
 
 ZERO_RTOL = 1e-6
 CPU = torch.device("cpu")

@@ -29,10 +29,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_text,
     tolerance,
 )
-from grader import messages
-from grader.compare import assert_close
-from grader.context import CheckContext, describe_kind
-from grader.errors import WrongReturn
+from grader.pack import WRONG_RETURN, CheckContext, WrongReturn, assert_close, describe_kind
 
 __all__ = ["derivative_annihilates_lower_degrees", "derivative_constant_on_power", "derivative_min_size"]
 
@@ -105,7 +102,7 @@ def _size(ctx: CheckContext, d: int) -> int:
     """min_kernel_size(d), insisting on an int."""
     size = ctx.call(SIZE_NAME, d).value
     if not isinstance(size, int) or isinstance(size, bool):
-        raise WrongReturn(messages.WRONG_RETURN.format(name=SIZE_NAME, expected="an int",
+        raise WrongReturn(WRONG_RETURN.format(name=SIZE_NAME, expected="an int",
                                                        got=describe_kind(size)))
     return size
 

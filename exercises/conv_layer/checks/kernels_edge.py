@@ -32,9 +32,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_text,
     tolerance,
 )
-from grader.compare import assert_close
-from grader.context import CheckContext
-from grader.errors import CheckFailed
+from grader.pack import CheckContext, CheckFailed, assert_close
 
 __all__ = ["directional_ignores_perpendicular", "directional_responds_along_v", "directional_scales_with_v"]
 

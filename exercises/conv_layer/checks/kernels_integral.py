@@ -24,8 +24,7 @@ from exercises.conv_layer.checks.kernels_common import (
     respond,
     shape_text,
 )
-from grader.compare import assert_close
-from grader.context import CheckContext
+from grader.pack import CheckContext, assert_close
 
 __all__ = ["integral_matches_cumsum"]
 

@@ -27,8 +27,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_text,
     tolerance,
 )
-from grader.compare import assert_close
-from grader.context import CheckContext
+from grader.pack import CheckContext, assert_close
 
 __all__ = ["laplacian_annihilates_harmonics", "laplacian_isotropic", "laplacian_zero_sum"]
 

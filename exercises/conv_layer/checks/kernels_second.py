@@ -34,8 +34,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_text,
     tolerance,
 )
-from grader.compare import assert_close
-from grader.context import CheckContext
+from grader.pack import CheckContext, assert_close
 
 __all__ = [
     "second_derivative_annihilates_lines",

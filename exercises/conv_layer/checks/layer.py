@@ -15,10 +15,17 @@ import torch.nn.functional as F
 
 from exercises.conv_layer import hints
 from exercises.conv_layer.checks._common import conv_truth, randn, same
-from grader.compare import assert_close, assert_device, assert_shape
-from grader.context import CheckContext, ModuleRun
-from grader.errors import CheckFailed, StudentCodeError, StudentRaised
-from grader.wire import TensorValue
+from grader.pack import (
+    CheckContext,
+    CheckFailed,
+    ModuleRun,
+    StudentCodeError,
+    StudentRaised,
+    TensorValue,
+    assert_close,
+    assert_device,
+    assert_shape,
+)
 
 __all__ = ["layer_forward_matches", "layer_gradients_match", "layer_registers_parameters"]
 

@@ -20,10 +20,16 @@ import torch
 
 from exercises.conv_layer import hints
 from exercises.conv_layer.checks._common import book_image, book_kernel, conv_truth, randn
-from grader.compare import assert_close, assert_device, assert_shape
-from grader.context import CheckContext
-from grader.errors import CheckFailed, StudentCodeError, StudentRaised
-from grader.wire import TensorValue
+from grader.pack import (
+    CheckContext,
+    CheckFailed,
+    StudentCodeError,
+    StudentRaised,
+    TensorValue,
+    assert_close,
+    assert_device,
+    assert_shape,
+)
 
 __all__ = ["learn_kernel_loss_decreases", "learn_kernel_recovers_kernel"]
 

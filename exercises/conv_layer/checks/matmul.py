@@ -43,17 +43,18 @@ from exercises.conv_layer.checks.matmul_ops import (
     report,
     seconds,
 )
-from grader.compare import assert_close, assert_shape
-from grader.context import CheckContext
-from grader.errors import (
+from grader.pack import (
+    CheckContext,
     CheckFailed,
     GraderError,
     MissingName,
     NotImplementedYet,
     StudentCodeError,
     StudentRaised,
+    TensorValue,
+    assert_close,
+    assert_shape,
 )
-from grader.wire import TensorValue
 
 __all__ = [
     "conv2d_matmul_matches_conv2d",

@@ -11,9 +11,7 @@ import torch
 from exercises.conv_layer import hints_matmul as hints
 from exercises.conv_layer.checks._common import randint, randn, same
 from exercises.conv_layer.checks.matmul_cases import assert_follows, correlation, flipped
-from grader.compare import assert_close
-from grader.context import CheckContext
-from grader.wire import TensorValue
+from grader.pack import CheckContext, TensorValue, assert_close
 
 __all__ = ["conv2d_matmul_matches_conv2d"]
 

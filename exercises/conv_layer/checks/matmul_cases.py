@@ -12,9 +12,7 @@ import torch.nn.functional as F
 
 from exercises.conv_layer import hints_matmul as hints
 from exercises.conv_layer.checks._common import randint, randn, same, values
-from grader.compare import assert_device, assert_dtype
-from grader.context import CheckContext
-from grader.wire import TensorValue
+from grader.pack import CheckContext, TensorValue, assert_device, assert_dtype
 
 #: One input of im2col / kernel_matrix / corr2d_matmul: an image X and a kernel K.
 Case = tuple[torch.Tensor, torch.Tensor]

@@ -1,7 +1,7 @@
 """What a call dispatched: its matrix multiplications, and whether its operation count grows.
 
 The probe counts the torch functions a call dispatches with a ``TorchFunctionMode`` in the
-student's kernel (``grader.probe_calls``), under the name of each function (``A @ v`` and
+student's kernel (``grader.probe.operations``), under the name of each function (``A @ v`` and
 ``torch.matmul`` are both ``matmul``). The mode is off while a function runs, so a function torch
 writes in Python (``F.linear``, ``torch.tensordot``, ``torch.einsum``) counts once, not with the
 calls it makes inside: one count per call the student's own code makes. Whether a lowering is
@@ -21,8 +21,7 @@ from typing import Any
 import torch
 
 from exercises.conv_layer import hints_matmul as hints
-from grader.context import CheckContext
-from grader.errors import CheckFailed
+from grader.pack import CheckContext, CheckFailed
 
 #: The names under which the counter records a matrix product, whichever spelling made it
 #: (``@``, ``torch.matmul``, ``Tensor.mm``, ``torch.linalg.matmul``, ``F.linear``, ...).

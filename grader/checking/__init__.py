@@ -1,0 +1,5 @@
+"""Grader-side checking: the exercise model, the context a check gets, comparisons, devices.
+
+Everything here runs in the grader's process and judges data that came back from the kernel;
+nothing here runs student code. Pack authors reach it through ``grader.pack`` only.
+"""

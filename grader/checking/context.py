@@ -1,0 +1,281 @@
+"""What a check sees: the device it runs on, seeded inputs, and calls into the student's code.
+
+Checks are plain functions ``def check(ctx: CheckContext) -> None`` that raise ``CheckFailed`` (or
+let a ``StudentCodeError`` from a call propagate). Every call goes through the runner as data and
+comes back as data; the reference solution is imported here, in the grader, and never sent over.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from grader import messages
+from grader.checking import tracebacks
+from grader.checking.shown import Shown, describe_kind
+from grader.errors import (
+    CallTimedOut,
+    KernelDied,
+    MissingName,
+    ResultTooLarge,
+    StudentCodeError,
+    StudentRaised,
+    WrongReturn,
+)
+from grader.execution.runner import Runner
+from grader.probe import wire
+from grader.submission import Submission
+
+#: What a list arrives as: the wire format keeps lists and tuples apart, callers accept either.
+SEQUENCE = (list, tuple)
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What came back from one call: the value, and gradients / inputs / op counts if asked."""
+
+    value: Any
+    grads: tuple[Any, ...] = ()
+    grad_error: Mapping[str, Any] | None = None
+    inputs_after: tuple[Any, ...] = ()
+    ops: Mapping[str, int] = field(default_factory=dict)
+    stdout: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleRun:
+    """What came back from building the student's module and running it."""
+
+    is_module: bool
+    type_name: str
+    parameters: Mapping[str, wire.TensorValue]
+    attributes: Mapping[str, str]
+    output: Any = None
+    grads: Mapping[str, Any] = field(default_factory=dict)
+    grad_error: Mapping[str, Any] | None = None
+
+
+class CheckContext(Shown):
+    """The handle a check gets; one per (check, device)."""
+
+    def __init__(
+        self,
+        *,
+        runner: Runner,
+        submission: Submission,
+        reference: ModuleType,
+        device: str,
+        seed: int,
+        call_timeout: float,
+        max_result_bytes: int,
+        quarantine: dict[str, StudentCodeError] | None = None,
+    ) -> None:
+        self.device = device
+        self.seed = seed
+        self.reference = reference
+        self._runner = runner
+        self._submission = submission
+        self._call_timeout = call_timeout
+        self._max_result_bytes = max_result_bytes
+        # Functions that hung or killed the kernel, shared by every check of a submission.
+        self._quarantine = quarantine if quarantine is not None else {}
+        self.stdout = ""
+        self.last_stdout = ""
+        # What the report shows beside the verdict; shared with the ``on()`` twins of this context.
+        self.exhibits: list[dict[str, Any]] = []
+        self.details: dict[str, Any] = {}
+        self.answers: list[dict[str, Any]] = []
+
+    def on(self, device: str) -> CheckContext:
+        """The same context with calls placed on another device (e.g. a CPU call before a meta one)."""
+        twin = copy.copy(self)
+        twin.device = device
+        return twin
+
+    # -- inputs -------------------------------------------------------------------------------
+    def generator(self, salt: int = 0) -> Any:
+        """A seeded CPU generator: the same inputs on every device and every run with this seed."""
+        import torch
+
+        return torch.Generator().manual_seed(self.seed * 1_000_003 + salt)
+
+    @property
+    def torch_device(self) -> Any:
+        """Where the reference is computed: the check's device (the CPU for ``meta`` checks)."""
+        import torch
+
+        return torch.device("cpu" if self.device == "meta" else self.device)
+
+    # -- calls into the student's kernel --------------------------------------------------------
+    def call(
+        self,
+        name: str,
+        *args: Any,
+        grad: Sequence[int] = (),
+        return_inputs: bool = False,
+        count_ops: bool = False,
+        **kwargs: Any,
+    ) -> CallResult:
+        """Call the student's ``name(*args, **kwargs)`` with tensors placed on ``self.device``."""
+        reply, buffers = self._send(
+            {
+                "op": "call",
+                "name": name,
+                "grad": list(grad),
+                "return_inputs": return_inputs,
+                "count_ops": count_ops,
+            },
+            name,
+            args=args,
+            kwargs=kwargs,
+        )
+        return CallResult(
+            value=self._decode(reply.get("value"), buffers),
+            grads=tuple(self._decode(reply.get("grads", {"$list": []}), buffers, SEQUENCE)),
+            grad_error=self._decode(reply.get("grad_error"), buffers),
+            inputs_after=tuple(self._decode(reply.get("inputs_after", {"$list": []}), buffers, SEQUENCE)),
+            ops=self._decode(reply.get("ops", {"$dict": {}}), buffers, dict),
+            stdout=self.last_stdout,
+        )
+
+    def call_tensor(self, name: str, *args: Any, **kwargs: Any) -> wire.TensorValue:
+        """Call and insist on a plain tensor result (the usual case)."""
+        return self.expect_tensor(self.call(name, *args, **kwargs).value, name)
+
+    def build_module(
+        self,
+        name: str,
+        *args: Any,
+        params: Mapping[str, Any] | None = None,
+        forward: Sequence[Any] = (),
+        backward: bool = False,
+    ) -> ModuleRun:
+        """Instantiate the student's class ``name(*args)``, set parameters, run forward/backward."""
+        reply, buffers = self._send(
+            {"op": "module", "name": name, "backward": backward},
+            name,
+            args=args,
+            params=dict(params or {}),
+            forward=list(forward),
+        )
+        return ModuleRun(
+            is_module=bool(reply.get("is_module")),
+            type_name=str(self._decode(reply.get("type", ""), buffers)),
+            parameters=self._decode(reply.get("parameters", {"$dict": {}}), buffers, dict),
+            attributes=self._decode(reply.get("attributes", {"$dict": {}}), buffers, dict),
+            output=self._decode(reply.get("output"), buffers),
+            grads=self._decode(reply.get("grads", {"$dict": {}}), buffers, dict),
+            grad_error=self._decode(reply.get("grad_error"), buffers),
+        )
+
+    def get(self, name: str) -> Any:
+        """The value of a variable in the student's namespace (structured or free-text answers)."""
+        reply, buffers = self._send({"op": "get", "name": name}, name)
+        return self._decode(reply.get("value"), buffers)
+
+    def warm_up(self, devices: Sequence[str], timeout: float) -> None:
+        """Let torch pay its one-time costs (meta decompositions, a CUDA context) untimed."""
+        self._runner.request(
+            {"op": "warm_up", "devices": list(devices), "name": "warm_up"}, [], timeout=timeout
+        )
+
+    def kinds(self, names: Sequence[str]) -> dict[str, str]:
+        """What each name is in the student's namespace: function, class, value:..., missing."""
+        reply, buffers = self._send({"op": "describe", "names": list(names)}, "describe")
+        kinds = self._decode(reply.get("kinds", {"$dict": {}}), buffers, dict)
+        return {str(k): str(v) for k, v in kinds.items()}
+
+    def missing_error(self, name: str) -> MissingName:
+        """The error for a name the student did not define (saying which cell should have)."""
+        cell = self._submission.defining_cell(name)
+        where = f" ({self._submission.where(cell.number, None)} defines it but did not run)" \
+            if cell else ""
+        return MissingName(messages.MISSING_NAME.format(name=name, where=where),
+                           hint=messages.HINT_MISSING_NAME.format(name=name))
+
+    def expect_tensor(self, value: Any, name: str) -> wire.TensorValue:
+        """Accept a plain ``torch.Tensor`` only; say what was returned instead."""
+        if isinstance(value, wire.TensorValue) and value.is_plain:
+            return value
+        got = describe_kind(value)
+        raise WrongReturn(
+            messages.WRONG_RETURN.format(name=name, expected="a torch.Tensor", got=got),
+            hint=messages.HINT_RETURN_TENSOR,
+        )
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _send(
+        self, request: dict[str, Any], name: str, **values: Any
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Send a request; map any non-ok status to the matching student error."""
+        buffers: list[bytes] = []
+        for key, value in values.items():
+            request[key] = wire.encode(_as_wire(value), buffers, max_bytes=2**31)
+        request.update(device=self.device, seed=self.seed, max_bytes=self._max_result_bytes)
+        if name in self._quarantine:
+            earlier = self._quarantine[name]
+            raise type(earlier)(messages.QUARANTINED.format(name=name, reason=earlier.message),
+                                hint=earlier.hint)
+        try:
+            reply, out, stdout = self._runner.request(request, buffers, timeout=self._call_timeout)
+        except (CallTimedOut, KernelDied) as exc:  # calling it again would cost the same again
+            self._quarantine[name] = exc
+            raise
+        if not isinstance(reply, dict):
+            raise KernelDied(messages.PROBE_BROKE.format(name=name, detail="not a mapping"))
+        self.last_stdout = stdout
+        self.stdout += stdout
+        status = reply.get("status")
+        if status == "ok":
+            return reply, out
+        self._raise_for(status, reply, name)
+        raise AssertionError("unreachable")
+
+    def _raise_for(self, status: Any, reply: Mapping[str, Any], name: str) -> None:
+        if status == "missing":
+            raise self.missing_error(name)
+        if status == "not_callable":
+            raise MissingName(messages.NOT_CALLABLE.format(name=name, type=reply.get("type")))
+        if status == "no_attribute":
+            raise StudentRaised(messages.NO_ATTRIBUTE.format(
+                name=name, attribute=reply.get("attribute"), type=reply.get("type")))
+        if status == "too_large":
+            raise ResultTooLarge(messages.TOO_LARGE.format(name=name, detail=reply.get("message")))
+        if status == "interrupted":
+            raise CallTimedOut(messages.CALL_TIMEOUT.format(name=name, seconds=self._call_timeout))
+        if status == "raised":
+            exc = reply.get("exception") or {}
+            raise self.student_exception(name, exc)
+        raise KernelDied(messages.PROBE_BROKE.format(name=name, detail=reply.get("message", status)))
+
+    def student_exception(self, name: str, exc: Mapping[str, Any]) -> StudentCodeError:
+        """Turn an exception the probe reported into NotImplementedYet or StudentRaised."""
+        return tracebacks.student_exception(self._submission, name, exc)
+
+    def _decode(
+        self, data: Any, buffers: list[bytes], kind: type | tuple[type, ...] | None = None
+    ) -> Any:
+        """Decode a reply; a reply that breaks the wire format is the kernel's fault, not ours."""
+        try:
+            value = wire.decode(data, buffers)
+        except (wire.WireError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+            raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail=exc)) from None
+        if kind is not None and not isinstance(value, kind):
+            raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail="wrong reply shape"))
+        return value
+
+
+def _as_wire(value: Any) -> Any:
+    """Inputs are grader-made tensors; send CPU copies (the probe places them on the device)."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.detach().to("cpu") if value.device.type != "meta" else value
+    if isinstance(value, list | tuple):
+        return type(value)(_as_wire(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_wire(v) for k, v in value.items()}
+    return value

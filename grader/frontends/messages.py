@@ -1,0 +1,73 @@
+"""Every sentence the front ends (``grader`` CLI and the pytest plugin) say, as importable constants.
+
+The CLI options and their pytest twins share one help text each, so ``grader check --help`` and
+``pytest --help`` can never drift apart. Report wording lives in ``grader/reports/templates`` instead.
+"""
+
+from __future__ import annotations
+
+# --- help texts shared by `grader check` and `pytest --grade-*` -----------------------------------
+HELP_DESCRIPTION = "Grade a submission for the 'Convolutions for Images' exercises."
+HELP_CHECK = "grade one submission (.ipynb or .py) and print its score"
+HELP_LIST = "list the exercises and checks of the pack, with their points"
+HELP_SUBMISSION = "the notebook (.ipynb) or module (.py) to grade"
+HELP_DEVICE = (
+    "where tensor checks run: auto (cpu, and cuda where present), cpu (cpu only), "
+    "cuda (fail unless CUDA is present)"
+)
+HELP_PACK = "the exercise pack to grade against (default: the only installed pack)"
+HELP_SEED = "seed for the random inputs of the checks (default: 0)"
+HELP_CELL_TIMEOUT = "seconds one cell of the submission may run before it is stopped"
+HELP_CALL_TIMEOUT = "seconds one call into a student's function may run before it is stopped"
+HELP_COUNT_CUDA = "let the CUDA variants of checks carry points (a score then needs a GPU)"
+HELP_JSON = "also write the result as JSON to this file ('-' for standard output)"
+HELP_NO_COLOR = "never colour the summary (the NO_COLOR environment variable does the same)"
+HELP_REPORT = (
+    "also write a report to this file, in the format its extension names "
+    "(.html, .md, .txt, .json) unless --format says otherwise"
+)
+HELP_FORMAT = (
+    "the report's format: html (one page with pictures), md (GitHub Markdown), "
+    "txt (the terminal summary) or json (the result)"
+)
+HELP_REPORT_COMMAND = "render a result saved by 'grader check --json' again, in any report format"
+HELP_RESULT = "a result JSON written by 'grader check --json'"
+HELP_OUTPUT = "write the report to this file (default: standard output)"
+NOT_POSITIVE_SECONDS = "{value} is not a number of seconds between 0 and 86400"
+HELP_GRADE = "grade this submission and report one test per check per device"
+HELP_GRADE_FROM = (
+    "build the test outcomes from a result JSON written by 'grader check --json' "
+    "instead of grading again (needs --grade too)"
+)
+
+# --- one-line outcomes ----------------------------------------------------------------------------
+ERROR_LINE = "error: {message}"
+NO_SUCH_FILE = "{path}: no such file; check the path you gave"
+CANNOT_WRITE = "cannot write {path}: {reason}"
+CANNOT_READ_RESULT = "cannot read the result {path}: {reason}"
+NOT_JSON = "not valid JSON ({detail})"
+NOT_UTF8 = "not UTF-8 text"
+NOT_A_RESULT = "not a grading result ({detail})"
+MISSING_FIELD = "no {name!r}"
+UNKNOWN_REPORT_FORMAT = (
+    "cannot tell the report format from {path}: name it .html, .md, .txt or .json, or add --format"
+)
+FORMAT_NEEDS_REPORT = "--format needs --report OUT, the file to write the report to"
+REPORT_WRITTEN = "report written to {path}"
+PACK_BROKEN = "the exercise pack is broken: {message}; tell your course staff"
+UNKNOWN_DEVICE = "unknown device {device!r} (grade_device); choose one of {choices}"
+INTERNAL_ERROR = "internal error in the grader: {type}: {message}; please report it"
+INTERRUPTED = "interrupted"
+GRADE_FROM_NEEDS_GRADE = "--grade-from needs --grade SUBMISSION (the file the result belongs to)"
+NO_RESULT_FOR_CHECK = (
+    "no result for this check in the grading result; it was probably made with another "
+    "version of the exercise pack: grade the submission again"
+)
+SKIPPED = "skipped"
+SUMMARY_TITLE = "grade: {name}"
+SUMMARY_TITLE_CRASHED = "grade"
+
+# --- marker descriptions registered with pytest ---------------------------------------------------
+MARKER_GPU = "gpu: the CUDA variant of a check; skipped where CUDA is absent"
+MARKER_HIDDEN = "hidden: a check the course keeps hidden from students until grading"
+BAD_SEED = "{value} is not a seed: use a whole number from 0 to 4294967295"

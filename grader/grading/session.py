@@ -1,0 +1,128 @@
+"""Grading one submission's checks: what they share, and how each one's verdict is reached.
+
+A ``Session`` holds the kernel, the loaded checks and reference, the devices, the names found
+missing (asked once, so a missing function is named without being called) and the functions
+quarantined after they hung or killed the kernel (so one hang cannot cost every other exercise).
+"""
+
+from __future__ import annotations
+
+import time
+from types import ModuleType
+from typing import Any
+
+from grader import messages
+from grader.checking.context import CheckContext
+from grader.checking.devices import points_policy
+from grader.checking.exercise import Check, Exercise, Pack, check_function
+from grader.checking.tensors import describe
+from grader.errors import CheckFailed, GraderError, StudentCodeError
+from grader.execution.runner import Runner
+from grader.options import GradeOptions
+from grader.results.model import CheckResult, DeviceInfo, ExerciseResult, FreeTextAnswer
+from grader.submission import Submission
+
+#: A backstop: each function is called no more after it hangs or kills the kernel (quarantine),
+#: so this many replacements means something is badly wrong; stop calling into the kernel.
+MAX_KERNEL_DEATHS = 10
+WARM_UP_TIMEOUT = 120.0
+
+
+class Session:
+    """What every check of one submission shares: the kernel, the loaded checks and reference,
+    the devices, the names found missing and the functions quarantined after hanging."""
+
+    def __init__(
+        self,
+        submission: Submission,
+        runner: Runner,
+        checks: ModuleType,
+        reference: ModuleType,
+        devices: tuple[DeviceInfo, ...],
+        options: GradeOptions,
+        needed: tuple[str, ...],
+    ) -> None:
+        self.submission, self.runner, self.checks = submission, runner, checks
+        self.reference, self.devices, self.options = reference, devices, options
+        self.quarantine: dict[str, StudentCodeError] = {}
+        ctx = self.context("cpu")
+        try:
+            ctx.warm_up([d.name for d in devices if d.available and d.name != "cpu"], WARM_UP_TIMEOUT)
+            self.missing = {n for n, kind in ctx.kinds(needed).items() if kind == "missing"}
+        except StudentCodeError:  # a broken kernel: each check will say so itself
+            self.missing = set()
+
+    def context(self, device: str) -> CheckContext:
+        return CheckContext(
+            runner=self.runner, submission=self.submission, reference=self.reference, device=device,
+            seed=self.options.seed, call_timeout=self.options.call_timeout,
+            max_result_bytes=self.options.max_result_bytes, quarantine=self.quarantine,
+        )
+
+    def grade_exercise(self, exercise: Exercise) -> ExerciseResult:
+        by_name = {d.name: d for d in self.devices}
+        results = tuple(
+            self.run_check(exercise, check, by_name[device])
+            for check in exercise.checks
+            for device in check.devices
+        )
+        return ExerciseResult(id=exercise.id, title=exercise.title, checks=results)
+
+    def run_check(self, exercise: Exercise, check: Check, device: DeviceInfo) -> CheckResult:
+        counts, max_points = points_policy(check, device.name, count_cuda=self.options.count_cuda)
+        started = time.perf_counter()
+        ctx = self.context(device.name)
+
+        def result(status: str, message: str = "", details: Any = None, **fields: Any) -> CheckResult:
+            # What the check showed (exhibits, a structured answer, figures) is kept, pass or fail.
+            return CheckResult(
+                id=check.id, title=check.title, exercise=exercise.id, device=device.name,
+                status=status,  # type: ignore[arg-type]
+                points=max_points if status == "passed" else 0.0, max_points=max_points,
+                message=message, counts=counts, hidden=check.hidden, bonus=check.bonus,
+                duration=round(time.perf_counter() - started, 4),
+                exhibits=tuple(ctx.exhibits), answer=ctx.answers[-1] if ctx.answers else None,
+                details={**ctx.details, **(details or {})} or None, **fields,
+            )
+
+        if not device.available:
+            return result("skipped", device.reason or "")
+        if self.runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
+            return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
+        try:
+            for name in check.needs:
+                if name in self.missing:
+                    raise ctx.missing_error(name)
+            check_function(self.checks, check)(ctx)
+        except CheckFailed as failed:
+            return result(
+                # Described here too, so a check that raises with raw tensors still gives JSON.
+                "failed", failed.message, hint=failed.hint, input=describe(failed.input),
+                expected=describe(failed.expected), actual=describe(failed.actual),
+                mismatch=failed.mismatch, details=describe(failed.details),
+            )
+        except StudentCodeError as exc:
+            hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
+            location = self.submission.where(exc.cell, exc.line) if exc.cell is not None else ""
+            return result(exc.status, exc.message, hint=hint, traceback=exc.traceback,
+                          cell=exc.cell, line=exc.line, location=location)
+        except GraderError as exc:  # a malformed exercise definition or our own bug
+            return result("error", exc.message, hint=exc.hint, internal=True)
+        except Exception as exc:  # a bug in a check or in the grader: ours, never the student's
+            detail = f"{type(exc).__name__}: {exc}"
+            return result("error", messages.INTERNAL.format(detail=detail), internal=True)
+        return result("passed")
+
+    def free_text(self, pack: Pack) -> tuple[FreeTextAnswer, ...]:
+        """Collect the 'why' answers for a human reader; a missing or odd value becomes None."""
+        ctx = self.context("cpu")
+        answers = []
+        for exercise in pack.exercises:
+            for question in exercise.free_text:
+                try:
+                    value = ctx.get(question.id)
+                except StudentCodeError:
+                    value = None
+                text = value.strip() if isinstance(value, str) and value.strip() else None
+                answers.append(FreeTextAnswer(question.id, exercise.id, question.prompt, text))
+        return tuple(answers)

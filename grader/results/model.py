@@ -1,0 +1,265 @@
+"""The result model: immutable, versioned, JSON in and out.
+
+Every report, gradebook and export is rendered from a ``SubmissionResult`` (or its JSON), never from
+live objects, so this module is the contract between grading and everything downstream. Values that
+describe tensors (inputs, expected, actual) are plain JSON-able mappings made by ``grader.checking.tensors``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+SCHEMA = "grader.result/1"
+
+Status = Literal["passed", "failed", "error", "timeout", "skipped"]
+STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "timeout", "skipped")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of one check on one device.
+
+    ``location`` says where in the student's file the failure happened, as they count ("cell 4,
+    line 2"; "line 37" of a module). ``internal`` marks an error that is the grader's fault.
+
+    ``exhibits`` are extra tensors a report should draw, computed on the student's own objects
+    (their image X beside X.T, a kernel's responses to x^2 and y^2): each a mapping with ``label``,
+    ``value`` (a ``grader.checking.tensors.describe`` mapping) and optional ``note``. ``answer`` is a
+    structured answer against the truth the grader computed for it: ``question``, ``given``,
+    ``truth``, ``choices`` and ``correct``. ``details`` holds figures reported for information
+    only (operation counts, timings), never judged.
+    """
+
+    id: str
+    title: str
+    exercise: str
+    device: str
+    status: Status
+    points: float
+    max_points: float
+    message: str = ""
+    hint: str | None = None
+    counts: bool = True
+    hidden: bool = False
+    input: Mapping[str, Any] | None = None
+    expected: Any = None
+    actual: Any = None
+    mismatch: Mapping[str, Any] | None = None
+    traceback: str | None = None
+    cell: int | None = None
+    line: int | None = None
+    location: str = ""
+    internal: bool = False
+    duration: float = 0.0
+    bonus: bool = False
+    exhibits: tuple[Mapping[str, Any], ...] = ()
+    answer: Mapping[str, Any] | None = None
+    details: Mapping[str, Any] | None = None
+
+    @property
+    def item_id(self) -> str:
+        """Readable id, the same one pytest shows: ``corr2d::matches_conv2d[cpu]``."""
+        return f"{self.exercise}::{self.id}[{self.device}]"
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """All checks of one question, with the points summed over the checks that count."""
+
+    id: str
+    title: str
+    checks: tuple[CheckResult, ...]
+
+    @property
+    def points(self) -> float:
+        return round(sum(c.points for c in self.checks), 6)
+
+    @property
+    def max_points(self) -> float:
+        """What the checks can earn, bonus checks left out (their points come on top)."""
+        return round(sum(c.max_points for c in self.checks if not c.bonus), 6)
+
+    @property
+    def status(self) -> Status:
+        """The worst status of the checks that ran; ``skipped`` only if every check was skipped."""
+        ran = [c.status for c in self.checks if c.status != "skipped"]
+        order: tuple[Status, ...] = ("error", "timeout", "failed")
+        for status in order:
+            if status in ran:
+                return status
+        return "passed" if ran else "skipped"
+
+    @property
+    def first_failure(self) -> CheckResult | None:
+        return next((c for c in self.checks if c.status not in ("passed", "skipped")), None)
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    """Which file was graded, identified by content so a regrade can be matched to it."""
+
+    path: str
+    name: str
+    sha256: str
+    kind: Literal["notebook", "module", "unknown"]
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One device the checks were asked to run on, and why it did not run if it did not."""
+
+    name: str
+    available: bool
+    counts: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell of the submission that raised, timed out or killed the kernel."""
+
+    cell: int
+    kind: Literal["raised", "timeout", "died"]
+    ename: str
+    evalue: str
+    line: int | None = None
+    traceback: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class ExecutionInfo:
+    """How running the submission went, for the report's 'your notebook' section."""
+
+    cells: int = 0
+    cell_errors: tuple[CellError, ...] = ()
+    kernel_restarts: int = 0
+    duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class FreeTextAnswer:
+    """A 'why' answer collected for a human reader; worth no automatic points."""
+
+    id: str
+    exercise: str
+    prompt: str
+    text: str | None
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """Everything known about one graded submission."""
+
+    submission: SubmissionInfo
+    pack: str
+    grader_version: str
+    torch_version: str
+    seed: int
+    devices: tuple[DeviceInfo, ...]
+    exercises: tuple[ExerciseResult, ...]
+    started: str
+    finished: str
+    answers: tuple[FreeTextAnswer, ...] = ()
+    execution: ExecutionInfo = field(default_factory=ExecutionInfo)
+    error: str | None = None
+    schema: str = SCHEMA
+
+    @property
+    def points(self) -> float:
+        return round(sum(e.points for e in self.exercises), 6)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(e.max_points for e in self.exercises), 6)
+
+    @property
+    def complete(self) -> bool:
+        """False when a check that counts was skipped (e.g. CUDA checks made to count, no CUDA)."""
+        return not any(
+            c.status == "skipped" and c.counts for e in self.exercises for c in e.checks
+        )
+
+    @property
+    def checks(self) -> tuple[CheckResult, ...]:
+        return tuple(c for e in self.exercises for c in e.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, with the derived totals written out for readers that do not recompute."""
+        data = asdict(self)
+        data["points"] = self.points
+        data["max_points"] = self.max_points
+        data["complete"] = self.complete
+        for exercise, raw in zip(self.exercises, data["exercises"], strict=True):
+            raw["points"] = exercise.points
+            raw["max_points"] = exercise.max_points
+            raw["status"] = exercise.status
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def write(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    def with_exercises(self, exercises: tuple[ExerciseResult, ...]) -> SubmissionResult:
+        return replace(self, exercises=exercises)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SubmissionResult:
+        """Rebuild a result; rejects other schema versions instead of misreading them."""
+        schema = data.get("schema")
+        if schema != SCHEMA:
+            raise ValueError(f"unsupported result schema {schema!r}; this grader reads {SCHEMA!r}")
+        exercises = tuple(
+            ExerciseResult(
+                id=e["id"],
+                title=e["title"],
+                checks=tuple(_check(c) for c in e["checks"]),
+            )
+            for e in data["exercises"]
+        )
+        execution = data.get("execution") or {}
+        return cls(
+            submission=_build(SubmissionInfo, data["submission"]),
+            pack=data["pack"],
+            grader_version=data["grader_version"],
+            torch_version=data["torch_version"],
+            seed=data["seed"],
+            devices=tuple(_build(DeviceInfo, d) for d in data["devices"]),
+            exercises=exercises,
+            started=data["started"],
+            finished=data["finished"],
+            answers=tuple(_build(FreeTextAnswer, a) for a in data.get("answers", ())),
+            execution=ExecutionInfo(
+                cells=execution.get("cells", 0),
+                cell_errors=tuple(_build(CellError, c) for c in execution.get("cell_errors", ())),
+                kernel_restarts=execution.get("kernel_restarts", 0),
+                duration=execution.get("duration", 0.0),
+            ),
+            error=data.get("error"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SubmissionResult:
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def read(cls, path: str | Path) -> SubmissionResult:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _check(data: Mapping[str, Any]) -> CheckResult:
+    """A check from JSON: lists become tuples again so a round trip compares equal."""
+    check: CheckResult = _build(CheckResult, data)
+    return replace(check, exhibits=tuple(check.exhibits or ()))
+
+
+def _build(cls: type[Any], data: Mapping[str, Any]) -> Any:
+    """Construct a flat dataclass from a mapping, ignoring keys a newer minor writer added."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
