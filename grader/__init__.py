@@ -30,8 +30,8 @@ from grader.errors import (
 from grader.results.model import CheckResult, ExerciseResult, SubmissionResult
 
 if TYPE_CHECKING:
-    from grader.checking.exercise import Pack
-    from grader.checking.registry import load_pack
+    from grader.catalog.model import Pack
+    from grader.catalog.registry import load_pack
     from grader.grading import grade
     from grader.options import GradeOptions
 
@@ -59,8 +59,8 @@ __all__ = [
 _LAZY = {
     "grade": "grader.grading",
     "GradeOptions": "grader.options",
-    "load_pack": "grader.checking.registry",
-    "Pack": "grader.checking.exercise",
+    "load_pack": "grader.catalog.registry",
+    "Pack": "grader.catalog.model",
 }
 
 

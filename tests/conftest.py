@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader import grading
-from grader.checking.exercise import Check, Exercise, FreeText, Pack
+from grader.catalog.model import Check, Exercise, FreeText, Pack
 from grader.results.model import (
     CellError,
     CheckResult,
@@ -144,8 +144,8 @@ def frontend_passing_result() -> Callable[..., SubmissionResult]:
 
 @pytest.fixture
 def frontend_pack_installed(monkeypatch: pytest.MonkeyPatch, frontend_pack: Pack) -> Pack:
-    """Make ``grader.checking.registry.load_pack`` return ``frontend_pack`` whatever name it is given."""
-    monkeypatch.setattr("grader.checking.registry.load_pack", lambda name=None: frontend_pack)
+    """Make ``grader.catalog.registry.load_pack`` return ``frontend_pack`` whatever name it is given."""
+    monkeypatch.setattr("grader.catalog.registry.load_pack", lambda name=None: frontend_pack)
     return frontend_pack
 
 

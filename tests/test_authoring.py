@@ -11,7 +11,7 @@ import pytest
 
 from exercises.conv_layer import PACK
 from grader import authoring
-from grader.checking.exercise import Pack
+from grader.catalog.model import Pack
 from grader.errors import ExerciseDefinitionError
 
 SOURCE = textwrap.dedent('''\
@@ -134,7 +134,7 @@ def test_when_a_notebook_is_generated_then_it_is_valid_deterministic_and_has_no_
 
 def test_when_a_generated_file_is_stale_then_check_exits_1_and_names_it(tmp_path, monkeypatch, capsys):
     pack = small_pack(tmp_path)
-    monkeypatch.setattr("grader.checking.registry.load_pack", lambda name=None: pack)
+    monkeypatch.setattr("grader.catalog.registry.load_pack", lambda name=None: pack)
     assert authoring.main(["--check"]) == 1
     assert authoring.main([]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [

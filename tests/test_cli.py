@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader import grading
-from grader.checking.exercise import Pack
+from grader.catalog.model import Pack
 from grader.errors import ExerciseDefinitionError, UsageError
 from grader.frontends import messages as say
 from grader.frontends.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
@@ -124,7 +124,7 @@ def test_when_the_pack_is_unknown_then_exit_2(
     def no_pack(name: str | None = None) -> Pack:
         raise UsageError(f"unknown exercise pack {name!r}")
 
-    monkeypatch.setattr("grader.checking.registry.load_pack", no_pack)
+    monkeypatch.setattr("grader.catalog.registry.load_pack", no_pack)
     assert main(["check", str(submission), "--pack", "nope"]) == EXIT_USAGE
     assert capsys.readouterr().err == "error: unknown exercise pack 'nope'\n"
 
@@ -267,12 +267,12 @@ def test_when_importing_grader_then_the_public_api_is_there_without_torch() -> N
 LIST_WITHOUT_TORCH = """
 import sys
 from pathlib import Path
-import grader.checking.registry
-from grader.checking.exercise import Check, Exercise, Pack
+import grader.catalog.registry
+from grader.catalog.model import Check, Exercise, Pack
 here = Path(".")
 pack = Pack("p", "P", (Exercise("e", "E", (Check("c", "C", 1.0, "run_c"),)),), "m",
             here, here, here, here, here)
-grader.checking.registry.load_pack = lambda name=None: pack
+grader.catalog.registry.load_pack = lambda name=None: pack
 from grader.frontends.cli import main
 code = main(["list"])
 print(sorted(m for m in ("torch", "nbclient") if m in sys.modules), code)

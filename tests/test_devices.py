@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from grader import messages
+from grader.catalog.model import Check
 from grader.checking import devices
 from grader.checking.devices import DEVICE_CHOICES, plan_devices
-from grader.checking.exercise import Check
 from grader.errors import UsageError
 from grader.grading.pipeline import points_policy
 from grader.results.model import DeviceInfo

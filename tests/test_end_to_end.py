@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from grader import messages
-from grader.checking.registry import load_pack
+from grader.catalog.registry import load_pack
 from grader.grading.pipeline import GradeOptions, grade
 from grader.results.model import SubmissionResult
 

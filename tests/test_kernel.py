@@ -104,7 +104,7 @@ not_a_function = 3
 
 def make_context(runner: KernelRunner, submission: Submission, timeout: float = 2.0) -> CheckContext:
     return CheckContext(
-        runner=runner, submission=submission, reference=types.ModuleType("reference"),
+        channel=runner, submission=submission, reference=types.ModuleType("reference"),
         device="cpu", seed=0, call_timeout=timeout, max_result_bytes=2**24,
     )
 

@@ -19,8 +19,7 @@ from exercises.conv_layer import PACK, hints
 from exercises.conv_layer.checks import learning
 from grader import messages
 from grader.checking import compare
-from grader.checking.exercise import check_function
-from grader.checking.registry import load_checks
+from grader.checking.loading import check_function, load_checks
 from tests.pack_support import (
     ALTERNATIVES,
     NOT_IMPLEMENTED,

@@ -54,7 +54,7 @@ def test_when_the_reference_learns_from_any_start_then_it_lands_well_inside_the_
 
 def check_context(seed: int) -> CheckContext:
     """A context to generate a check's inputs with (nothing is called through it)."""
-    return CheckContext(runner=InProcessRunner(), submission=None, reference=reference, device="cpu",
+    return CheckContext(channel=InProcessRunner(), submission=None, reference=reference, device="cpu",
                         seed=seed, call_timeout=1.0, max_result_bytes=2**20)
 
 

@@ -1,6 +1,6 @@
 """The pytest plugin end to end with pytester, grading replaced by prepared results (no kernel).
 
-Runs are in-process so `grader.checking.registry.load_pack` and `grader.grading.grade` can be monkeypatched.
+Runs are in-process so `grader.catalog.registry.load_pack` and `grader.grading.grade` can be monkeypatched.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from grader import grading
-from grader.checking.exercise import Pack
+from grader.catalog.model import Pack
 from grader.errors import UsageError
 from grader.frontends import messages as say
 from grader.reports import render_failure

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from grader.checking.exercise import Pack
+from grader.catalog.model import Pack
 from grader.reports import (
     render,
     render_failure,

@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.checking.exercise import Pack
+from grader.catalog.model import Pack
 from grader.errors import ExerciseDefinitionError, GraderError
 from grader.submission.cells import CELL_MARKER, split_percent, top_level_names
 
@@ -140,7 +140,7 @@ def outdated(generated: Mapping[Path, str]) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m grader.authoring [--pack NAME] [--check]``; exit 1 when ``--check`` finds drift."""
-    from grader.checking.registry import load_pack
+    from grader.catalog.registry import load_pack
 
     parser = argparse.ArgumentParser(
         prog="python -m grader.authoring",

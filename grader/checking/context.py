@@ -1,7 +1,7 @@
 """What a check sees: the device it runs on, seeded inputs, and calls into the student's code.
 
 Checks are plain functions ``def check(ctx: CheckContext) -> None`` that raise ``CheckFailed`` (or
-let a ``StudentCodeError`` from a call propagate). Every call goes through the runner as data and
+let a ``StudentCodeError`` from a call propagate). Every call goes through the channel as data and
 comes back as data; the reference solution is imported here, in the grader, and never sent over.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 
 from grader import messages
 from grader.checking import tracebacks
+from grader.checking.channel import Channel
 from grader.checking.shown import Shown, describe_kind
 from grader.errors import (
     CallTimedOut,
@@ -25,7 +26,6 @@ from grader.errors import (
     StudentRaised,
     WrongReturn,
 )
-from grader.execution.runner import Runner
 from grader.probe import wire
 from grader.submission import Submission
 
@@ -64,7 +64,7 @@ class CheckContext(Shown):
     def __init__(
         self,
         *,
-        runner: Runner,
+        channel: Channel,
         submission: Submission,
         reference: ModuleType,
         device: str,
@@ -76,7 +76,7 @@ class CheckContext(Shown):
         self.device = device
         self.seed = seed
         self.reference = reference
-        self._runner = runner
+        self._channel = channel
         self._submission = submission
         self._call_timeout = call_timeout
         self._max_result_bytes = max_result_bytes
@@ -178,7 +178,7 @@ class CheckContext(Shown):
 
     def warm_up(self, devices: Sequence[str], timeout: float) -> None:
         """Let torch pay its one-time costs (meta decompositions, a CUDA context) untimed."""
-        self._runner.request(
+        self._channel.request(
             {"op": "warm_up", "devices": list(devices), "name": "warm_up"}, [], timeout=timeout
         )
 
@@ -220,7 +220,7 @@ class CheckContext(Shown):
             raise type(earlier)(messages.QUARANTINED.format(name=name, reason=earlier.message),
                                 hint=earlier.hint)
         try:
-            reply, out, stdout = self._runner.request(request, buffers, timeout=self._call_timeout)
+            reply, out, stdout = self._channel.request(request, buffers, timeout=self._call_timeout)
         except (CallTimedOut, KernelDied) as exc:  # calling it again would cost the same again
             self._quarantine[name] = exc
             raise

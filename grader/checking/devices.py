@@ -9,7 +9,7 @@ and the score incomplete rather than silently lower.
 from __future__ import annotations
 
 from grader import messages
-from grader.checking.exercise import Check
+from grader.catalog.model import Check
 from grader.errors import UsageError
 from grader.results.model import DeviceInfo
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from types import ModuleType
 
 from grader import messages
+from grader.catalog.model import Pack
+from grader.catalog.registry import load_pack
 from grader.checking.devices import points_policy
-from grader.checking.exercise import Pack
-from grader.checking.registry import load_checks, load_pack, load_reference
+from grader.checking.loading import load_checks, load_reference
 from grader.errors import (
     KernelDied,
     SubmissionError,

@@ -12,9 +12,10 @@ from types import ModuleType
 from typing import Any
 
 from grader import messages
+from grader.catalog.model import Check, Exercise, Pack
 from grader.checking.context import CheckContext
 from grader.checking.devices import points_policy
-from grader.checking.exercise import Check, Exercise, Pack, check_function
+from grader.checking.loading import check_function
 from grader.checking.tensors import describe
 from grader.errors import CheckFailed, GraderError, StudentCodeError
 from grader.execution.runner import Runner
@@ -54,7 +55,7 @@ class Session:
 
     def context(self, device: str) -> CheckContext:
         return CheckContext(
-            runner=self.runner, submission=self.submission, reference=self.reference, device=device,
+            channel=self.runner, submission=self.submission, reference=self.reference, device=device,
             seed=self.options.seed, call_timeout=self.options.call_timeout,
             max_result_bytes=self.options.max_result_bytes, quarantine=self.quarantine,
         )

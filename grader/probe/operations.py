@@ -22,7 +22,8 @@ else:  # loaded by path in the kernel, after grader.probe has loaded the wire fo
 
 #: Frames from these files are the grader's, never shown to the student.
 PROBE_FILES = frozenset(
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), name) for name in ("service.py", "operations.py", "wire.py")
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    for name in ("service.py", "operations.py", "wire.py")
 )
 
 

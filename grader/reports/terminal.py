@@ -6,7 +6,7 @@ so a saved result JSON renders exactly like a fresh one.
 
 from __future__ import annotations
 
-from grader.checking.exercise import Pack
+from grader.catalog.model import Pack
 from grader.reports import text as report_text
 from grader.reports.environment import environment, painter
 from grader.results.model import CheckResult, SubmissionResult

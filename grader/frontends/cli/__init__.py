@@ -26,7 +26,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from grader.checking import registry
+from grader.catalog import registry
 from grader.checking.devices import DEVICE_CHOICES
 from grader.errors import ExerciseDefinitionError, SubmissionError, UsageError
 from grader.frontends import messages as say

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from grader.checking.exercise import Check, Exercise, Pack
+from grader.catalog.model import Check, Exercise, Pack
 from grader.frontends import messages as say
 from grader.results.model import CheckResult, SubmissionResult
 

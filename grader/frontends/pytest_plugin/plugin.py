@@ -3,8 +3,8 @@
 Without ``--grade`` every hook here returns at once, so installing the grader never changes anyone
 else's test run. With it, the submission is collected (only it, unless other paths were given),
 its items are built from the pack's declarations, and the submission is graded once, by the first
-item that runs (see ``grader.frontends.pytest_plugin.items``). ``--grade-from RESULT.json`` replays a saved result instead,
-for CI jobs that grade in one step and report in another, and for fast tests.
+item that runs (see ``items``). ``--grade-from RESULT.json`` replays a saved result instead, for CI
+jobs that grade in one step and report in another, and for fast tests.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _covers(config: pytest.Config, arg: str, submission: Path) -> bool:
 
 def _settings(config: pytest.Config) -> GradeSettings:
     """Options first, then their ini twins; read the pack and any saved result now, failing early."""
-    from grader.checking import registry
+    from grader.catalog import registry
     from grader.errors import GraderError
     from grader.results.model import SubmissionResult
 

@@ -7,13 +7,9 @@ checks module (which may import torch) is imported only when grading starts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from grader.checking.context import CheckContext
+from typing import Literal
 
 Device = Literal["cpu", "cuda", "meta"]
 
@@ -96,15 +92,3 @@ class Pack:
             for check in exercise.checks:
                 seen.update(dict.fromkeys(check.needs))
         return tuple(seen)
-
-
-def check_function(module: object, check: Check) -> Callable[[CheckContext], None]:
-    """Resolve ``check.run`` in the pack's checks module, or say clearly which check is broken."""
-    from grader.errors import ExerciseDefinitionError
-
-    function = getattr(module, check.run, None)
-    if not callable(function):
-        raise ExerciseDefinitionError(
-            f"check {check.id!r} names {check.run!r}, which its checks module does not define"
-        )
-    return function  # type: ignore[no-any-return]
