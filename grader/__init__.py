@@ -15,6 +15,16 @@ and ``InternalError`` ours.
 
 from __future__ import annotations
 
+import sys
+
+if sys.argv[:1] == ["-m"] and not sys.flags.safe_path:
+    # `python -m grader` put the current directory first on sys.path, before the standard library
+    # and site-packages: a student's `exercises/` or `torch.py` there would run in this process.
+    # Nothing else of ours has been imported yet (`os` was, by Python itself, at start-up).
+    import os
+
+    sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
+
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 

@@ -1,14 +1,18 @@
-"""Finding exercise packs: registered under the ``grader.packs`` entry-point group.
+"""Finding exercise packs: registered under the ``grader.packs`` entry-point group, and imported
+from the distribution that registered them (``grader.catalog.origin``), never from a same-named
+folder first on ``sys.path``.
 
 Listing packs imports only their declarative definitions (no torch), so collection stays cheap.
 """
 
 from __future__ import annotations
 
+import functools
 from importlib.metadata import entry_points
 
 from grader.catalog.model import Pack
-from grader.errors import ExerciseDefinitionError, UsageError
+from grader.catalog.origin import import_pack_module
+from grader.errors import ExerciseDefinitionError, GraderError, UsageError
 
 GROUP = "grader.packs"
 
@@ -30,7 +34,9 @@ def load_pack(name: str | None = None) -> Pack:
         raise UsageError(f"unknown exercise pack {name!r}; installed: {', '.join(sorted(packs))}")
     (entry,) = [ep for ep in entry_points(group=GROUP) if ep.name == name]
     try:
-        pack = entry.load()
+        pack = functools.reduce(getattr, entry.attr.split("."), import_pack_module(entry))
+    except GraderError:
+        raise
     except Exception as exc:  # an installed pack that cannot load is its author's fault
         raise ExerciseDefinitionError(
             f"exercise pack {name!r} ({entry.value}) failed to load: {type(exc).__name__}: {exc}"
