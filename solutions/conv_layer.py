@@ -449,14 +449,14 @@ def corr2d_matmul(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 def conv2d_matmul(X: torch.Tensor, K: torch.Tensor, stride: int = 1, padding: int = 0) -> torch.Tensor:
     """Bonus: batched, multi-channel conv2d with stride and padding, as one matrix multiplication."""
     # BEGIN SOLUTION
-    B, C, H, W = X.shape
-    O, _, h, w = K.shape
+    B, C, _, _ = X.shape
+    c_out, _, h, w = K.shape
     X = torch.nn.functional.pad(X, (padding, padding, padding, padding))
     patches = X.unfold(2, h, stride).unfold(3, w, stride)  # (B, C, out_h, out_w, h, w)
     out_h, out_w = patches.shape[2], patches.shape[3]
     columns = patches.permute(0, 2, 3, 1, 4, 5).reshape(B, out_h * out_w, C * h * w)
-    out = columns @ K.reshape(O, C * h * w).T  # (B, out_h * out_w, O)
-    return out.permute(0, 2, 1).reshape(B, O, out_h, out_w)
+    out = columns @ K.reshape(c_out, C * h * w).T  # (B, out_h * out_w, c_out)
+    return out.permute(0, 2, 1).reshape(B, c_out, out_h, out_w)
     # END SOLUTION
 
 
