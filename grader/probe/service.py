@@ -61,6 +61,8 @@ PROBE_FILE = __file__
 #: print loop sends one message of hundreds of MB, past what the grader accepts from a kernel.
 MAX_PRINTED = 8 * 2**20
 TRUNCATED = "\n[the grader stopped showing output here: over {size} MiB printed]\n"
+#: ``install`` outside a Jupyter kernel: there is no comm manager to listen on.
+NOT_IN_A_KERNEL = "the grader's probe runs inside a Jupyter kernel, and this process is not one"
 
 
 class _CappedStream:
@@ -87,10 +89,14 @@ def install() -> None:
     """Cap what the kernel prints and register the comm target; runs before the student's cells."""
     from IPython.core.getipython import get_ipython
 
+    shell = get_ipython()
+    # A kernel's shell (ipykernel's ZMQInteractiveShell) holds its kernel; a terminal IPython has none.
+    kernel = getattr(shell, "kernel", None)
+    if shell is None or kernel is None:
+        raise RuntimeError(NOT_IN_A_KERNEL)
     budget = [MAX_PRINTED]
     sys.stdout = _CappedStream(sys.stdout, budget)
     sys.stderr = _CappedStream(sys.stderr, budget)
-    shell = get_ipython()
     namespace = shell.user_ns
 
     def on_open(comm: Any, _open_msg: Any) -> None:
@@ -109,7 +115,7 @@ def install() -> None:
 
         comm.on_msg(on_msg)
 
-    shell.kernel.comm_manager.register_target(COMM_TARGET, on_open)
+    kernel.comm_manager.register_target(COMM_TARGET, on_open)
 
 
 def handle(
