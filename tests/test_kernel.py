@@ -25,6 +25,8 @@ from grader.errors import (
     WrongReturn,
 )
 from grader.execution.kernel import KernelRunner
+from grader.execution.launchers import LaunchedKernel
+from grader.execution.workspace import Workspace
 from grader.submission import Submission, load_submission
 
 pytestmark = pytest.mark.kernel
@@ -102,6 +104,10 @@ not_a_function = 3
 '''
 
 
+#: The shared kernel and a check context on it.
+Misbehaving = tuple[KernelRunner, CheckContext]
+
+
 def make_context(runner: KernelRunner, submission: Submission, timeout: float = 2.0) -> CheckContext:
     return CheckContext(
         channel=runner, submission=submission, reference=types.ModuleType("reference"),
@@ -110,7 +116,7 @@ def make_context(runner: KernelRunner, submission: Submission, timeout: float = 
 
 
 @pytest.fixture(scope="module")
-def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KernelRunner, CheckContext]]:
+def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Misbehaving]:
     path = tmp_path_factory.mktemp("kernel") / "misbehaving.py"
     path.write_text(MISBEHAVING)
     submission = load_submission(path)
@@ -120,7 +126,7 @@ def misbehaving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Kern
     runner.close()
 
 
-def test_when_calling_a_working_function_then_the_value_crosses_as_data(misbehaving):
+def test_when_calling_a_working_function_then_the_value_crosses_as_data(misbehaving: Misbehaving) -> None:
     _, ctx = misbehaving
     ones = torch.ones(2, 3, dtype=torch.float64)
     result = ctx.call_tensor("add", ones, ones)
@@ -129,14 +135,18 @@ def test_when_calling_a_working_function_then_the_value_crosses_as_data(misbehav
 
 
 @pytest.mark.parametrize("name", ["spin", "stubborn"])
-def test_when_a_function_loops_forever_then_the_call_times_out_and_the_kernel_recovers(misbehaving, name):
+def test_when_a_function_loops_forever_then_the_call_times_out_and_the_kernel_recovers(
+    misbehaving: Misbehaving, name: str
+) -> None:
     _, ctx = misbehaving
     with pytest.raises(CallTimedOut, match="did not finish within 2 s"):
         ctx.call(name)
     assert ctx.call_tensor("add", torch.ones(1), torch.ones(1)).data.item() == 2.0
 
 
-def test_when_a_function_kills_the_kernel_then_it_is_restarted_and_grading_goes_on(misbehaving):
+def test_when_a_function_kills_the_kernel_then_it_is_restarted_and_grading_goes_on(
+    misbehaving: Misbehaving,
+) -> None:
     runner, ctx = misbehaving
     restarts = runner.execution().kernel_restarts
     with pytest.raises(KernelDied, match="kernel died while running die"):
@@ -145,7 +155,7 @@ def test_when_a_function_kills_the_kernel_then_it_is_restarted_and_grading_goes_
     assert ctx.call_tensor("add", torch.ones(1), torch.ones(1)).data.item() == 2.0
 
 
-def test_when_a_function_raises_then_the_message_names_it_and_the_line(misbehaving):
+def test_when_a_function_raises_then_the_message_names_it_and_the_line(misbehaving: Misbehaving) -> None:
     _, ctx = misbehaving
     with pytest.raises(StudentRaised) as raised:
         ctx.call("divide")
@@ -153,7 +163,7 @@ def test_when_a_function_raises_then_the_message_names_it_and_the_line(misbehavi
     assert "1 / 0" in (raised.value.traceback or "")
 
 
-def test_when_a_slot_is_not_filled_then_it_is_a_failure_not_an_error(misbehaving):
+def test_when_a_slot_is_not_filled_then_it_is_a_failure_not_an_error(misbehaving: Misbehaving) -> None:
     _, ctx = misbehaving
     with pytest.raises(NotImplementedYet) as raised:
         ctx.call("todo")
@@ -166,8 +176,8 @@ def test_when_a_slot_is_not_filled_then_it_is_a_failure_not_an_error(misbehaving
     [("as_list", "a list"), ("as_array", "a numpy.ndarray"), ("as_subclass", "a __main__.Mine (a subclass")],
 )
 def test_when_a_function_returns_the_wrong_kind_then_the_message_says_what_it_returned(
-    misbehaving, name, got
-):
+    misbehaving: Misbehaving, name: str, got: str
+) -> None:
     _, ctx = misbehaving
     with pytest.raises(WrongReturn) as raised:
         ctx.call_tensor(name)
@@ -175,13 +185,17 @@ def test_when_a_function_returns_the_wrong_kind_then_the_message_says_what_it_re
     assert raised.value.hint == messages.HINT_RETURN_TENSOR
 
 
-def test_when_torch_itself_raises_not_implemented_then_it_is_an_error_in_a_filled_slot(misbehaving):
+def test_when_torch_itself_raises_not_implemented_then_it_is_an_error_in_a_filled_slot(
+    misbehaving: Misbehaving,
+) -> None:
     _, ctx = misbehaving
     with pytest.raises(StudentRaised, match="meta_copy raised NotImplementedError: Cannot copy out of meta"):
         ctx.call("meta_copy")
 
 
-def test_when_a_module_lacks_an_attribute_the_check_sets_then_the_message_names_it(misbehaving):
+def test_when_a_module_lacks_an_attribute_the_check_sets_then_the_message_names_it(
+    misbehaving: Misbehaving,
+) -> None:
     _, ctx = misbehaving
     with pytest.raises(StudentRaised) as raised:
         ctx.build_module("NoBias", params={"bias": torch.zeros(1)})
@@ -191,21 +205,21 @@ def test_when_a_module_lacks_an_attribute_the_check_sets_then_the_message_names_
 
 
 def test_when_the_kernel_forges_a_deeply_nested_message_then_the_call_errors_and_grading_goes_on(
-    misbehaving,
-):
+    misbehaving: Misbehaving,
+) -> None:
     _, ctx = misbehaving
     with pytest.raises(KernelDied, match="malformed reply while running forge_deep_message"):
         ctx.call("forge_deep_message")
     assert ctx.call_tensor("add", torch.ones(1), torch.ones(1)).data.item() == 2.0
 
 
-def test_when_a_result_is_several_gigabytes_then_it_is_refused_not_sent(misbehaving):
+def test_when_a_result_is_several_gigabytes_then_it_is_refused_not_sent(misbehaving: Misbehaving) -> None:
     _, ctx = misbehaving
     with pytest.raises(ResultTooLarge, match=r"8\.0 GiB, over the 16\.0 MiB cap"):
         ctx.call("huge")
 
 
-def test_when_a_name_is_missing_or_not_callable_then_it_is_an_error(misbehaving):
+def test_when_a_name_is_missing_or_not_callable_then_it_is_an_error(misbehaving: Misbehaving) -> None:
     _, ctx = misbehaving
     with pytest.raises(MissingName, match="nope is not defined"):
         ctx.call("nope")
@@ -213,14 +227,14 @@ def test_when_a_name_is_missing_or_not_callable_then_it_is_an_error(misbehaving)
         ctx.call("not_a_function")
 
 
-def test_when_a_function_prints_a_lot_then_the_output_is_capped(misbehaving):
+def test_when_a_function_prints_a_lot_then_the_output_is_capped(misbehaving: Misbehaving) -> None:
     _, ctx = misbehaving
     result = ctx.call("chatty", 1)
     assert result.value == 1
     assert 0 < len(result.stdout) <= 64 * 1024
 
 
-def test_when_a_function_calls_sys_exit_then_it_is_reported_as_raised(misbehaving):
+def test_when_a_function_calls_sys_exit_then_it_is_reported_as_raised(misbehaving: Misbehaving) -> None:
     _, ctx = misbehaving
     with pytest.raises(StudentRaised, match="leave raised SystemExit"):
         ctx.call("leave")
@@ -250,7 +264,7 @@ def after():
 
 def test_when_cells_raise_hang_exit_or_kill_the_kernel_then_each_is_recorded_and_the_rest_runs(
     tmp_path: Path,
-):
+) -> None:
     path = tmp_path / "cells.py"
     path.write_text(CELLS)
     submission = load_submission(path)
@@ -274,7 +288,7 @@ def test_when_cells_raise_hang_exit_or_kill_the_kernel_then_each_is_recorded_and
     assert info.kernel_restarts == 2
 
 
-def test_when_a_notebook_prints_fifty_megabytes_then_grading_finishes(tmp_path: Path):
+def test_when_a_notebook_prints_fifty_megabytes_then_grading_finishes(tmp_path: Path) -> None:
     import nbformat
 
     notebook = nbformat.v4.new_notebook(cells=[
@@ -293,11 +307,13 @@ def test_when_a_notebook_prints_fifty_megabytes_then_grading_finishes(tmp_path: 
     assert info.cell_errors == ()
 
 
-def test_when_no_kernel_can_start_then_grade_returns_an_unusable_result_not_an_exception(tmp_path: Path):
+def test_when_no_kernel_can_start_then_grade_returns_an_unusable_result_not_an_exception(
+    tmp_path: Path,
+) -> None:
     from grader.grading.pipeline import GradeOptions, grade
 
     class BrokenLauncher:
-        async def start(self, cwd: Path) -> object:
+        async def launch(self, workspace: Workspace) -> LaunchedKernel:
             raise OSError("no python here")
 
     path = tmp_path / "fine.py"
@@ -308,7 +324,9 @@ def test_when_no_kernel_can_start_then_grade_returns_an_unusable_result_not_an_e
     assert result.points == 0 and all(c.status == "error" for c in result.checks)
 
 
-def test_when_a_grader_module_sits_next_to_the_submission_then_the_probe_is_not_shadowed(tmp_path: Path):
+def test_when_a_grader_module_sits_next_to_the_submission_then_the_probe_is_not_shadowed(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "grader.py").write_text("raise RuntimeError('the student\'s own grader.py')\n")
     path = tmp_path / "submission.py"
     path.write_text("def answer():\n    return 42\n")
@@ -321,7 +339,9 @@ def test_when_a_grader_module_sits_next_to_the_submission_then_the_probe_is_not_
         runner.close()
 
 
-def test_when_cuda_is_asked_for_without_cuda_then_no_kernel_is_started(tmp_path: Path, monkeypatch):
+def test_when_cuda_is_asked_for_without_cuda_then_no_kernel_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from grader.checking import devices
     from grader.errors import UsageError
     from grader.grading.pipeline import GradeOptions, grade
