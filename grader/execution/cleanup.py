@@ -19,9 +19,9 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
-from types import TracebackType
 
 #: Who owns a workspace: the grader process's identity (see ``process_identity``).
 OWNER_RECORD = "owner"
@@ -128,7 +128,7 @@ def remove_tree(path: Path) -> bool:
         if not stat.S_ISDIR(path.lstat().st_mode):
             path.unlink()
             return True
-        shutil.rmtree(path, onerror=_allow_and_retry)
+        _rmtree(path)
     except FileNotFoundError:
         return True
     except (OSError, RecursionError):
@@ -136,16 +136,21 @@ def remove_tree(path: Path) -> bool:
     return not os.path.lexists(path)
 
 
-def _allow_and_retry(
-    function: object, failed: str, excinfo: tuple[type[BaseException], BaseException, TracebackType]
-) -> None:
+def _rmtree(path: Path) -> None:
+    """``shutil.rmtree`` with ``_allow_and_retry`` as its error handler (renamed in 3.12)."""
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=_allow_and_retry)
+    else:
+        shutil.rmtree(path, onerror=lambda step, failed, info: _allow_and_retry(step, failed, info[1]))
+
+
+def _allow_and_retry(function: object, failed: str, error: BaseException) -> None:
     """``rmtree``'s error handler: chmod what refused us, then take the step again.
 
     A directory that could not be opened or listed is removed whole by a nested ``rmtree``
     (``rmtree`` itself would skip it); an entry that could not be unlinked is unlinked again
     once its directory is writable.
     """
-    error = excinfo[1]
     if isinstance(error, FileNotFoundError):
         return  # removed meanwhile (another sweep, or the kernel itself)
     if not isinstance(error, PermissionError):
@@ -156,7 +161,7 @@ def _allow_and_retry(
             if stat.S_ISDIR(directory.lstat().st_mode):
                 directory.chmod(stat.S_IRWXU)
     if function in (os.open, os.scandir):
-        shutil.rmtree(target, onerror=_allow_and_retry)
+        _rmtree(target)
     elif function is os.unlink:
         os.unlink(target)
     elif function is os.rmdir:
