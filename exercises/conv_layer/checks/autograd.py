@@ -120,6 +120,7 @@ def _other_errors(ctx: CheckContext) -> dict[tuple[str, str], str]:
 
     def leaf_in_place() -> None:
         layer = _book_layer(ctx)
+        assert isinstance(layer.weight, torch.Tensor)  # a Parameter; typed Tensor | Module on Module
         layer.weight -= 0.1 * torch.ones_like(layer.weight)
 
     cases = {_raised(four_d): hints.CASE_4D, _raised(leaf_in_place): hints.CASE_LEAF}

@@ -7,6 +7,8 @@ device, never from the reference's lowering, so a bug there cannot hide one in a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import torch
 import torch.nn.functional as F
 
@@ -107,7 +109,7 @@ def wrap(tensor: torch.Tensor, dtype: str, device: str = "cpu") -> TensorValue:
 
 
 def assert_follows(ctx: CheckContext, actual: TensorValue, source: torch.Tensor, *, what: str,
-                   inputs: dict[str, object], name: str, source_name: str = "X",
+                   inputs: Mapping[str, object], name: str, source_name: str = "X",
                    lowering: bool = False) -> None:
     """The result has the source's dtype and lives on the check's device."""
     dtype_hint = hints.HINT_LOWERING_DTYPE if lowering else hints.HINT_OUTPUT_DTYPE
