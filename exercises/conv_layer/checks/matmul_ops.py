@@ -38,6 +38,8 @@ CONVOLUTIONS = frozenset({
 })
 #: The two image sizes whose operation counts are compared.
 SMALL, LARGE = 8, 16
+#: The kernel of the counted calls (not square, so swapped dimensions show).
+KERNEL_SHAPE = (3, 2)
 #: The image and kernel sizes of the informational timing. exercises.md suggests 128 x 128; at that
 #: size the kernel-matrix view (a correct corr2d_matmul) multiplies a dense 15876 x 16384 W, a
 #: gigabyte in float32, and building it from conv2d's responses to one-pixel images took 26 s here,
