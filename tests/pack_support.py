@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from exercises.conv_layer import PACK
+from grader.checking.context import CheckContext
 from grader.execution.runner import InProcessRunner
 from grader.grading.pipeline import GradeOptions, grade
 from grader.results.model import CheckResult, SubmissionResult
+from grader.submission import Submission
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -42,6 +44,16 @@ def assert_full_marks(result: SubmissionResult) -> None:
     assert result.points >= result.max_points > 0
     assert {c.device for c in result.checks if c.status == "passed"} == {"cpu", "meta"}
     assert all(c.status == "skipped" for c in result.checks if c.device == "cuda")
+
+
+def reference_context(seed: int = 0) -> CheckContext:
+    """A check's context over the reference solution, to compute a check's inputs and truths with
+    in this process: nothing is called through it, so its submission is empty."""
+    from solutions import conv_layer as reference
+
+    return CheckContext(channel=InProcessRunner(), reference=reference, device="cpu", seed=seed,
+                        submission=Submission(Path("unused.py"), sha256="", kind="module", cells=()),
+                        call_timeout=1.0, max_result_bytes=2**20)
 
 
 def solution_code_cells() -> str:

@@ -58,33 +58,35 @@ def small_pack(root: Path) -> Pack:
                 solution_notebook=root / "solution.ipynb", solution_module=root / "solution.py")
 
 
-def test_when_the_committed_files_are_checked_then_they_are_what_the_generator_makes(capsys):
+def test_when_the_committed_files_are_checked_then_they_are_what_the_generator_makes(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
     assert authoring.main(["--pack", "conv_layer", "--check"]) == 0, capsys.readouterr().err
 
 
-def test_when_a_function_region_is_stubbed_then_it_raises_at_the_region_indentation():
+def test_when_a_function_region_is_stubbed_then_it_raises_at_the_region_indentation() -> None:
     stub = authoring.stub_source(SOURCE)
     assert '    """Twice x."""\n    raise NotImplementedError("double: your code here")\n' in stub
     assert "return 2 * x" not in stub and "SOLUTION" not in stub
 
 
-def test_when_a_method_region_is_stubbed_then_code_around_it_stays_and_the_message_names_both():
+def test_when_a_method_region_is_stubbed_then_code_around_it_stays_and_the_message_names_both() -> None:
     stub = authoring.stub_source(SOURCE)
     assert ('        y = x\n        raise NotImplementedError("Layer.forward: your code here")\n'
             '        return y\n') in stub
 
 
-def test_when_a_top_level_region_names_its_stub_then_that_line_replaces_it():
+def test_when_a_top_level_region_names_its_stub_then_that_line_replaces_it() -> None:
     stub = authoring.stub_source(SOURCE)
     assert '# %%\nanswer = ""\n' in stub and "Because" not in stub
 
 
-def test_when_a_demo_cell_is_stubbed_then_it_is_commented_out_after_a_note_naming_the_slots():
+def test_when_a_demo_cell_is_stubbed_then_it_is_commented_out_after_a_note_naming_the_slots() -> None:
     stub = authoring.stub_source(SOURCE)
     assert "# %% demo\n# Uncomment to try double once it works:\n# double(torch.ones(2))\n" in stub
 
 
-def test_when_the_stub_is_run_then_nothing_raises_until_a_slot_is_called():
+def test_when_the_stub_is_run_then_nothing_raises_until_a_slot_is_called() -> None:
     namespace: dict[str, object] = {}
     exec(compile(authoring.stub_source(SOURCE), "<stub>", "exec"), namespace)
     assert namespace["answer"] == ""
@@ -92,7 +94,7 @@ def test_when_the_stub_is_run_then_nothing_raises_until_a_slot_is_called():
         namespace["double"](1)  # type: ignore[operator]
 
 
-def test_when_the_solution_is_rendered_then_only_the_markers_are_gone():
+def test_when_the_solution_is_rendered_then_only_the_markers_are_gone() -> None:
     solution = authoring.solution_source(SOURCE)
     kept = [line for line in SOURCE.splitlines(keepends=True) if "SOLUTION" not in line]
     assert solution == "".join(kept)
@@ -112,12 +114,12 @@ def test_when_the_solution_is_rendered_then_only_the_markers_are_gone():
          "line 3: BEGIN SOLUTION has no END"),
     ],
 )
-def test_when_the_markers_are_malformed_then_the_error_names_file_and_line(source, problem):
+def test_when_the_markers_are_malformed_then_the_error_names_file_and_line(source: str, problem: str) -> None:
     with pytest.raises(ExerciseDefinitionError, match="solution.py, " + problem):
         authoring.stub_source(source, filename="solution.py")
 
 
-def test_when_a_notebook_is_generated_then_it_is_valid_deterministic_and_has_no_outputs():
+def test_when_a_notebook_is_generated_then_it_is_valid_deterministic_and_has_no_outputs() -> None:
     first = authoring.to_notebook(authoring.stub_source(SOURCE), pack_id="small", source="s.py")
     assert first == authoring.to_notebook(authoring.stub_source(SOURCE), pack_id="small",
                                           source="s.py")
@@ -132,7 +134,9 @@ def test_when_a_notebook_is_generated_then_it_is_valid_deterministic_and_has_no_
     assert notebook.metadata.kernelspec.name == "python3"
 
 
-def test_when_a_generated_file_is_stale_then_check_exits_1_and_names_it(tmp_path, monkeypatch, capsys):
+def test_when_a_generated_file_is_stale_then_check_exits_1_and_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     pack = small_pack(tmp_path)
     monkeypatch.setattr("grader.catalog.registry.load_pack", lambda name=None: pack)
     assert authoring.main(["--check"]) == 1
@@ -146,7 +150,7 @@ def test_when_a_generated_file_is_stale_then_check_exits_1_and_names_it(tmp_path
     assert str(pack.stub_module) in capsys.readouterr().err
 
 
-def test_when_the_pack_is_generated_then_demo_cells_are_tagged_in_both_notebooks():
+def test_when_the_pack_is_generated_then_demo_cells_are_tagged_in_both_notebooks() -> None:
     for path in (PACK.stub_notebook, PACK.solution_notebook):
         cells = json.loads(path.read_text())["cells"]
         demos = [c for c in cells if c["metadata"].get("tags") == ["demo"]]
@@ -159,7 +163,7 @@ def test_when_the_pack_is_generated_then_demo_cells_are_tagged_in_both_notebooks
 @pytest.mark.kernel
 @pytest.mark.parametrize("path", [PACK.stub_notebook, PACK.solution_notebook],
                          ids=["stub", "solution"])
-def test_when_a_generated_notebook_runs_in_a_kernel_then_no_cell_raises(path):
+def test_when_a_generated_notebook_runs_in_a_kernel_then_no_cell_raises(path: Path) -> None:
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)

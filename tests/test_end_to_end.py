@@ -47,7 +47,9 @@ def stub_notebook() -> SubmissionResult:
 
 
 @pytest.mark.kernel
-def test_when_the_solution_notebook_is_graded_then_it_scores_full_marks(solution_notebook):
+def test_when_the_solution_notebook_is_graded_then_it_scores_full_marks(
+    solution_notebook: SubmissionResult
+) -> None:
     result = solution_notebook
     failing = [(c.item_id, c.message) for c in result.checks if c.status not in ("passed", "skipped")]
     assert failing == []
@@ -57,7 +59,7 @@ def test_when_the_solution_notebook_is_graded_then_it_scores_full_marks(solution
 
 
 @pytest.mark.kernel
-def test_when_the_solution_module_is_graded_then_it_scores_full_marks():
+def test_when_the_solution_module_is_graded_then_it_scores_full_marks() -> None:
     result = grade(PACK.solution_module, options=GradeOptions(device="cpu"))
     assert [c.item_id for c in result.checks if c.status not in ("passed", "skipped")] == []
     assert result.points >= result.max_points > 0
@@ -65,7 +67,9 @@ def test_when_the_solution_module_is_graded_then_it_scores_full_marks():
 
 
 @pytest.mark.kernel
-def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(stub_notebook):
+def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(
+    stub_notebook: SubmissionResult
+) -> None:
     result = stub_notebook
     assert result.points == 0 and result.max_points > 0
     assert result.execution.cell_errors == ()  # the stub runs top to bottom unfilled
@@ -77,8 +81,8 @@ def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(stub_
 
 @pytest.mark.kernel
 def test_when_graded_without_cuda_then_cuda_checks_are_skipped_with_a_reason_and_count_nothing(
-    solution_notebook,
-):
+    solution_notebook: SubmissionResult,
+) -> None:
     if has_cuda():
         pytest.skip("this machine has CUDA")
     cuda = [c for c in solution_notebook.checks if c.device == "cuda"]
@@ -88,7 +92,9 @@ def test_when_graded_without_cuda_then_cuda_checks_are_skipped_with_a_reason_and
 
 
 @pytest.mark.kernel
-def test_when_the_result_is_written_then_it_has_the_documented_top_level_keys(solution_notebook):
+def test_when_the_result_is_written_then_it_has_the_documented_top_level_keys(
+    solution_notebook: SubmissionResult
+) -> None:
     data = json.loads(solution_notebook.to_json())
     for key in ("schema", "submission", "points", "max_points", "devices", "torch_version",
                 "exercises", "answers", "seed"):
@@ -103,7 +109,7 @@ def test_when_the_result_is_written_then_it_has_the_documented_top_level_keys(so
 @pytest.mark.gpu
 @pytest.mark.kernel
 @pytest.mark.skipif("not has_cuda()", reason="needs CUDA")
-def test_when_cuda_is_present_then_the_solution_passes_every_check_on_the_gpu_too():
+def test_when_cuda_is_present_then_the_solution_passes_every_check_on_the_gpu_too() -> None:
     result = grade(PACK.solution_notebook, options=GradeOptions(device="cuda", count_cuda=True))
     cuda = [c for c in result.checks if c.device == "cuda"]
     assert cuda and all(c.status == "passed" for c in cuda), [(c.item_id, c.message) for c in cuda]
@@ -111,7 +117,7 @@ def test_when_cuda_is_present_then_the_solution_passes_every_check_on_the_gpu_to
 
 
 @pytest.mark.kernel
-def test_when_checking_from_the_command_line_then_exit_codes_follow_the_outcome(tmp_path):
+def test_when_checking_from_the_command_line_then_exit_codes_follow_the_outcome(tmp_path: Path) -> None:
     passed = grader_cli("check", str(PACK.solution_module), "--device", "cpu",
                         "--json", str(tmp_path / "r.json"))
     assert passed.returncode == 0, passed.stdout + passed.stderr
@@ -133,7 +139,9 @@ def test_when_checking_from_the_command_line_then_exit_codes_follow_the_outcome(
         ("syntax.py", b"def corr2d(X, K)\n    return X\n"),
     ],
 )
-def test_when_the_file_is_unusable_then_the_cli_says_so_in_one_line_and_exits_2(tmp_path, name, content):
+def test_when_the_file_is_unusable_then_the_cli_says_so_in_one_line_and_exits_2(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     done = grader_cli("check", str(path), "--json", str(tmp_path / "r.json"))
@@ -145,14 +153,16 @@ def test_when_the_file_is_unusable_then_the_cli_says_so_in_one_line_and_exits_2(
     assert result.error and all(c.status == "error" for c in result.checks)
 
 
-def test_when_the_file_is_missing_then_the_cli_exits_2_without_a_traceback(tmp_path):
+def test_when_the_file_is_missing_then_the_cli_exits_2_without_a_traceback(tmp_path: Path) -> None:
     done = grader_cli("check", str(tmp_path / "nowhere.ipynb"))
     assert done.returncode == 2
     assert "no such file" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.kernel
-def test_when_pytest_grades_a_submission_then_items_carry_points_into_junit_xml(pytester):
+def test_when_pytest_grades_a_submission_then_items_carry_points_into_junit_xml(
+    pytester: pytest.Pytester
+) -> None:
     import xml.etree.ElementTree as ET
 
     result = pytester.runpytest_subprocess(
@@ -164,7 +174,7 @@ def test_when_pytest_grades_a_submission_then_items_carry_points_into_junit_xml(
                            skipped=sum(1 for e in PACK.exercises for c in e.checks for d in c.devices
                                        if d == "cuda"))
     tree = ET.parse(pytester.path / "grades.xml")
-    points = [float(p.get("value")) for p in tree.iter("property") if p.get("name") == "points"]
+    points = [float(p.attrib["value"]) for p in tree.iter("property") if p.get("name") == "points"]
     assert sum(points) == pytest.approx(sum(c.points for e in PACK.exercises for c in e.checks))
 
 
@@ -192,7 +202,7 @@ def edge_kernel():
 
 
 @pytest.mark.kernel
-def test_when_functions_misbehave_then_each_check_gets_its_status_and_grading_goes_on(tmp_path):
+def test_when_functions_misbehave_then_each_check_gets_its_status_and_grading_goes_on(tmp_path: Path) -> None:
     path = tmp_path / "misbehaving.py"
     path.write_text(MISBEHAVING_SUBMISSION)
     result = grade(path, options=GradeOptions(device="cpu", call_timeout=2))
@@ -212,7 +222,7 @@ def test_when_functions_misbehave_then_each_check_gets_its_status_and_grading_go
 
 
 @pytest.mark.kernel
-def test_when_one_function_hangs_unstoppably_then_only_its_checks_are_lost(tmp_path):
+def test_when_one_function_hangs_unstoppably_then_only_its_checks_are_lost(tmp_path: Path) -> None:
     from grader.submission import split_percent
 
     solution = "".join(  # the solution without its demo cells, which call corr2d at top level
@@ -241,7 +251,7 @@ def test_when_one_function_hangs_unstoppably_then_only_its_checks_are_lost(tmp_p
 
 
 @pytest.mark.kernel
-def test_when_calls_have_little_time_then_torch_start_up_costs_do_not_decide_verdicts():
+def test_when_calls_have_little_time_then_torch_start_up_costs_do_not_decide_verdicts() -> None:
     # The first meta-device op costs torch about a second; it is paid in the untimed warm-up.
     result = grade(PACK.solution_module, options=GradeOptions(device="cpu", call_timeout=1))
     lost = [c.item_id for c in result.checks if c.status not in ("passed", "skipped")]
@@ -249,7 +259,7 @@ def test_when_calls_have_little_time_then_torch_start_up_costs_do_not_decide_ver
 
 
 @pytest.mark.kernel
-def test_when_a_submission_imports_the_reference_then_it_finds_nothing_to_import(tmp_path):
+def test_when_a_submission_imports_the_reference_then_it_finds_nothing_to_import(tmp_path: Path) -> None:
     path = tmp_path / "cheat.py"
     path.write_text("from solutions.conv_layer import *  # the answers, if they were installed\n")
     result = grade(path, options=GradeOptions(device="cpu"))

@@ -3,13 +3,16 @@ the other errors learners meet are named for what they are (tests/fixtures/varia
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 import torch
 
 from exercises.conv_layer import hints_autograd as hints
 from exercises.conv_layer.checks import autograd
 from grader import messages
-from tests.pack_support import NOT_IMPLEMENTED, grade_here, lost_in, variant_names
+from tests.pack_support import NOT_IMPLEMENTED, grade_here, lost_in, reference_context, variant_names
 
 EXERCISE = "autograd"
 ERROR = f"{EXERCISE}::error_is_torchs[cpu]"
@@ -38,47 +41,45 @@ CUDA_ONLY = {"autograd/gradients_on_the_cpu": {f"{EXERCISE}::gradients_match[cud
     "failed", hints.HINT_GRADIENT_DEVICE)}}
 
 
-def test_when_a_variant_fixture_exists_then_it_has_an_expectation():
+def test_when_a_variant_fixture_exists_then_it_has_an_expectation() -> None:
     assert variant_names("autograd") == sorted({**EXPECTED, **CUDA_ONLY})
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_when_a_wrong_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(
-    name, variant
-):
+    name: str, variant: Callable[[str], Path]
+) -> None:
     lost = lost_in(grade_here(variant(name)), EXERCISE)
     assert {k: (c.status, c.hint) for k, c in lost.items()} == EXPECTED[name], \
         {k: c.message for k, c in lost.items()}
     assert not any(NOT_IMPLEMENTED in c.message for c in lost.values())
 
 
-def test_when_the_gradients_are_right_only_on_the_cpu_then_nothing_is_lost_there(variant):
+def test_when_the_gradients_are_right_only_on_the_cpu_then_nothing_is_lost_there(
+    variant: Callable[[str], Path]
+) -> None:
     assert lost_in(grade_here(variant("autograd/gradients_on_the_cpu")), EXERCISE) == {}
 
 
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 @pytest.mark.parametrize("name", sorted(CUDA_ONLY))
-def test_when_a_cuda_only_variant_is_graded_on_cuda_then_it_loses_its_cuda_check(name, variant):
+def test_when_a_cuda_only_variant_is_graded_on_cuda_then_it_loses_its_cuda_check(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     lost = lost_in(grade_here(variant(name), device="cuda"), EXERCISE)
     assert {k: (c.status, c.hint) for k, c in lost.items()} == CUDA_ONLY[name]
 
 
-def test_when_the_expected_error_is_computed_then_it_is_what_torch_raises_here():
+def test_when_the_expected_error_is_computed_then_it_is_what_torch_raises_here() -> None:
     with pytest.raises(RuntimeError) as raised:
         torch.ones(2, 2, requires_grad=True).mul(2).backward()
-    from solutions import conv_layer as reference
-
-    class Context:
-        pass
-
-    ctx = Context()
-    ctx.reference = reference  # type: ignore[attr-defined]
+    ctx = reference_context()
     expected = autograd._raised(lambda: autograd._book_layer(ctx)(torch.ones(6, 8).double()).backward())
     assert expected == ("RuntimeError", str(raised.value))
 
 
-def test_when_the_error_is_wrong_then_the_working_backward_is_shown(variant):
+def test_when_the_error_is_wrong_then_the_working_backward_is_shown(variant: Callable[[str], Path]) -> None:
     check = lost_in(grade_here(variant("autograd/error_mxnet_in_place")), EXERCISE)[ERROR]
     assert check.exhibits[0]["label"] == "weight.grad after Conv2D(X).sum().backward()"
     assert check.exhibits[0]["value"]["shape"] == [1, 2]
@@ -86,7 +87,9 @@ def test_when_the_error_is_wrong_then_the_working_backward_is_shown(variant):
                             "Inplace operations (a[:] = b) are not supported when recording with autograd"}
 
 
-def test_when_the_answer_is_text_then_the_message_says_what_is_expected(variant):
+def test_when_the_answer_is_text_then_the_message_says_what_is_expected(
+    variant: Callable[[str], Path]
+) -> None:
     check = lost_in(grade_here(variant("autograd/backpropagates_as_text")), EXERCISE)[ANSWER]
     assert check.message == messages.WRONG_ANSWER_TYPE.format(
         name="answer_conv2d_backpropagates", got="'yes'", choices="True or False")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import torch
@@ -152,7 +154,7 @@ def has_cuda() -> bool:
 
 
 # --- the pack's shape ---------------------------------------------------------------------------
-def test_when_the_pack_is_listed_then_ids_points_and_check_functions_are_consistent():
+def test_when_the_pack_is_listed_then_ids_points_and_check_functions_are_consistent() -> None:
     ids = {e.id: [c.id for c in e.checks] for e in PACK.exercises}
     assert ids == {
         "corr2d": ["book_example", "matches_conv2d", "keeps_dtype", "keeps_device",
@@ -186,12 +188,12 @@ def test_when_the_pack_is_listed_then_ids_points_and_check_functions_are_consist
         "why_cross_correlation", "why_autograd_works", "why_integral_size", "why_blur"]
 
 
-def test_when_the_pack_definition_is_imported_then_torch_is_not():
+def test_when_the_pack_definition_is_imported_then_torch_is_not() -> None:
     code = "import sys, exercises.conv_layer; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_when_the_reference_is_imported_then_it_prints_nothing():
+def test_when_the_reference_is_imported_then_it_prints_nothing() -> None:
     done = subprocess.run([sys.executable, "-c", "import solutions.conv_layer"], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     assert done.stdout == "" and done.stderr == ""
@@ -200,14 +202,14 @@ def test_when_the_reference_is_imported_then_it_prints_nothing():
 # --- full marks and zero ------------------------------------------------------------------------
 @pytest.mark.parametrize("path", [PACK.solution_module, PACK.solution_notebook],
                          ids=["module", "notebook"])
-def test_when_the_solution_is_graded_then_it_scores_full_marks(path):
+def test_when_the_solution_is_graded_then_it_scores_full_marks(path: Path) -> None:
     result = grade_here(path)
     assert_full_marks(result)
     assert all(a.text for a in result.answers)
 
 
 @pytest.mark.parametrize("path", [PACK.stub_module, PACK.stub_notebook], ids=["module", "notebook"])
-def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(path):
+def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(path: Path) -> None:
     result = grade_here(path)
     ran = [c for c in result.checks if c.status != "skipped"]
     assert ran and result.points == 0
@@ -216,31 +218,33 @@ def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(path)
     assert all(a.text is None for a in result.answers)
 
 
-def test_when_the_stub_module_runs_as_a_script_then_it_raises_nothing():
+def test_when_the_stub_module_runs_as_a_script_then_it_raises_nothing() -> None:
     subprocess.run([sys.executable, str(PACK.stub_module)], check=True, cwd=ROOT, timeout=120)
 
 
 @pytest.mark.parametrize("path", sorted(ALTERNATIVES.glob("*.py")), ids=lambda p: p.stem)
-def test_when_a_correct_submission_is_written_differently_then_it_scores_full_marks(path):
+def test_when_a_correct_submission_is_written_differently_then_it_scores_full_marks(path: Path) -> None:
     # The alternatives answer the section's own code only; the book's exercises test their own.
     assert lost_in(grade_here(path), *SECTION_0) == {}
 
 
 @settings(max_examples=8, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1))
-def test_when_grading_is_reseeded_then_correct_submissions_still_score_full_marks(seed):
+def test_when_grading_is_reseeded_then_correct_submissions_still_score_full_marks(seed: int) -> None:
     assert_full_marks(grade_here(PACK.solution_module, seed=seed))
     for path in ALTERNATIVES.glob("*.py"):
         assert lost_in(grade_here(path, seed=seed), *SECTION_0) == {}
 
 
 # --- each known mistake loses exactly its checks --------------------------------------------------
-def test_when_a_variant_fixture_exists_then_it_has_an_expectation():
+def test_when_a_variant_fixture_exists_then_it_has_an_expectation() -> None:
     assert sorted(p.stem for p in VARIANTS.glob("*.py")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(name, variant):
+def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     result = grade_here(variant(name))
     lost = lost_in(result, *SECTION_0)
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in EXPECTED[name]}
@@ -252,7 +256,9 @@ def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hi
         assert lost == {}
 
 
-def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_meta(variant):
+def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_meta(
+    variant: Callable[[str], Path]
+) -> None:
     cuda_only = sorted(name for name in CUDA_EXPECTED if not EXPECTED[name])
     assert cuda_only == ["conv2d_cpu_output", "learn_kernel_cpu_layer", "learn_kernel_data_to_layer"]
     exercises = {k.split("::")[0] for name in cuda_only for k in CUDA_EXPECTED[name]}
@@ -261,20 +267,24 @@ def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_me
         assert_full_marks(grade_here(variant(name)))
 
 
-def test_when_learn_kernel_ignores_its_data_then_the_random_data_catches_it(variant):
+def test_when_learn_kernel_ignores_its_data_then_the_random_data_catches_it(
+    variant: Callable[[str], Path]
+) -> None:
     lost = not_passed(grade_here(variant("learn_kernel_ignores_data")))
     check = lost["learn_kernel::recovers_kernel[cpu]"]
     assert check.message == compare.SHAPE_MISMATCH.format(
         what=f"the kernel learned on {hints.RANDOM_DATA}", actual="(1, 2)", expected="(2, 2)")
 
 
-def test_when_the_books_corr2d_fails_on_meta_then_the_message_explains_the_device(variant):
+def test_when_the_books_corr2d_fails_on_meta_then_the_message_explains_the_device(
+    variant: Callable[[str], Path]
+) -> None:
     lost = not_passed(grade_here(variant("corr2d_book")))["corr2d::keeps_device[meta]"]
     assert lost.message == hints.DEVICE_RAISED.format(device="meta",
                                                       detail=hints.DEVICE_NOT_IMPLEMENTED)
 
 
-def test_when_learning_never_converges_then_the_losses_are_shown(variant):
+def test_when_learning_never_converges_then_the_losses_are_shown(variant: Callable[[str], Path]) -> None:
     lost = not_passed(grade_here(variant("learn_kernel_no_update")))
     check = lost["learn_kernel::loss_decreases[cpu]"]
     assert check.message.startswith(hints.LOSS_NOT_DECREASING.split("{")[0])
@@ -285,7 +295,7 @@ def test_when_learning_never_converges_then_the_losses_are_shown(variant):
 # --- CUDA (extra evidence; runs only where there is a GPU) ---------------------------------------
 @pytest.mark.gpu
 @pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
-def test_when_cuda_is_present_then_the_solution_passes_every_cuda_check():
+def test_when_cuda_is_present_then_the_solution_passes_every_cuda_check() -> None:
     result = grade_here(PACK.solution_module, device="cuda")
     cuda = [c for c in result.checks if c.device == "cuda"]
     assert cuda and all(c.status == "passed" for c in cuda), [(c.item_id, c.message) for c in cuda]
@@ -295,8 +305,8 @@ def test_when_cuda_is_present_then_the_solution_passes_every_cuda_check():
 @pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
 @pytest.mark.parametrize("name", sorted(CUDA_EXPECTED))
 def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks_with_their_hints(
-    name, variant
-):
+    name: str, variant: Callable[[str], Path]
+) -> None:
     result = grade_here(variant(name), device="cuda")
     lost = {k: c for k, c in not_passed(result).items() if k.endswith("[cuda]")}
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in CUDA_EXPECTED[name]}, \
@@ -307,13 +317,17 @@ def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks_
 @pytest.mark.gpu
 @pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_when_cuda_is_present_then_a_variant_loses_the_same_cpu_and_meta_checks(name, variant):
+def test_when_cuda_is_present_then_a_variant_loses_the_same_cpu_and_meta_checks(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     result = grade_here(variant(name), device="cuda")
     lost = {k: c.hint for k, c in not_passed(result).items() if not k.endswith("[cuda]")}
     assert lost == EXPECTED[name]
 
 
-def test_when_a_name_is_missing_then_the_check_errors_without_blaming_the_pack(tmp_path, variant):
+def test_when_a_name_is_missing_then_the_check_errors_without_blaming_the_pack(
+    tmp_path: Path, variant: Callable[[str], Path]
+) -> None:
     source = variant("corr2d_book").read_text()
     path = tmp_path / "no_edge_kernel.py"
     path.write_text(source.replace("def edge_kernel(", "def edge_kernel_renamed("))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import runpy
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -16,9 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.conv_layer.checks import learning
-from grader.checking.context import CheckContext
-from grader.execution.runner import InProcessRunner
 from solutions import conv_layer as reference
+from tests.pack_support import reference_context
 
 ALTERNATIVES = Path(__file__).resolve().parent / "fixtures" / "alternatives"
 
@@ -29,7 +29,9 @@ ALTERNATIVES = Path(__file__).resolve().parent / "fixtures" / "alternatives"
     H=st.integers(1, 7), W=st.integers(1, 7), h=st.integers(1, 7), w=st.integers(1, 7),
     dtype=st.sampled_from([torch.float32, torch.float64]), seed=st.integers(0, 2**16),
 )
-def test_when_the_reference_corr2d_meets_any_shape_then_it_equals_conv2d(H, W, h, w, dtype, seed):
+def test_when_the_reference_corr2d_meets_any_shape_then_it_equals_conv2d(
+    H: int, W: int, h: int, w: int, dtype: torch.dtype, seed: int
+) -> None:
     h, w = min(h, H), min(w, W)
     generator = torch.Generator().manual_seed(seed)
     X = torch.randn((H, W), generator=generator, dtype=dtype)
@@ -43,19 +45,13 @@ def test_when_the_reference_corr2d_meets_any_shape_then_it_equals_conv2d(H, W, h
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1))
-def test_when_the_reference_learns_from_any_start_then_it_lands_well_inside_the_tolerance(seed):
+def test_when_the_reference_learns_from_any_start_then_it_lands_well_inside_the_tolerance(seed: int) -> None:
     X = reference.edge_image()
     Y = reference.corr2d(X, reference.edge_kernel())
     torch.manual_seed(seed)
     learned = reference.learn_kernel(X, Y, learning.KERNEL_SIZE, learning.LR, learning.STEPS)
     # Measured worst case over 2000 seeds: 0.012; the check allows 0.1.
     assert (learned - reference.edge_kernel()).abs().max() < learning.TOLERANCE / 4
-
-
-def check_context(seed: int) -> CheckContext:
-    """A context to generate a check's inputs with (nothing is called through it)."""
-    return CheckContext(channel=InProcessRunner(), submission=None, reference=reference, device="cpu",
-                        seed=seed, call_timeout=1.0, max_result_bytes=2**20)
 
 
 #: learn_kernel from a torch.rand start, with torch.optim.SGD (the alternatives' fixture).
@@ -65,10 +61,11 @@ RAND_START_LEARN_KERNEL = runpy.run_path(str(ALTERNATIVES / "vectorized.py"))["l
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), start=st.sampled_from(["nn.Conv2d", "torch.rand"]))
 def test_when_the_reference_learns_the_random_data_of_any_seed_then_it_lands_well_inside_the_tolerance(
-    seed, start
-):
-    task = learning.random_task(check_context(seed))
-    learn = reference.learn_kernel if start == "nn.Conv2d" else RAND_START_LEARN_KERNEL
+    seed: int, start: str
+) -> None:
+    task = learning.random_task(reference_context(seed))
+    learn: Callable[..., torch.Tensor] = (
+        reference.learn_kernel if start == "nn.Conv2d" else RAND_START_LEARN_KERNEL)
 
     def learned(steps: int) -> torch.Tensor:
         torch.manual_seed(seed)  # as the probe does before every call
@@ -82,4 +79,4 @@ def test_when_the_reference_learns_the_random_data_of_any_seed_then_it_lands_wel
               for s in learning.LOSS_STEPS]
     assert all(after < before / 2 for before, after in itertools.pairwise(losses)), losses
     assert losses[-1] > 1e-8
-    assert not torch.equal(task.kernel, learning.random_task(check_context(seed + 1)).kernel)
+    assert not torch.equal(task.kernel, learning.random_task(reference_context(seed + 1)).kernel)

@@ -3,6 +3,9 @@ judged against what is true for the student's own image (tests/fixtures/variants
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -42,27 +45,31 @@ EXPECTED: dict[str, dict[str, str | None]] = {
 ACCEPTED = [name for name in variant_names("diagonal") if name.split("/")[1].startswith("ok_")]
 
 
-def test_when_a_variant_fixture_exists_then_it_has_an_expectation():
+def test_when_a_variant_fixture_exists_then_it_has_an_expectation() -> None:
     assert sorted(set(variant_names("diagonal")) - set(ACCEPTED)) == sorted(EXPECTED)
     assert len(ACCEPTED) == 5
 
 
 @pytest.mark.parametrize("name", ACCEPTED)
-def test_when_the_image_is_any_diagonal_edge_then_every_check_passes(name, variant):
+def test_when_the_image_is_any_diagonal_edge_then_every_check_passes(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     assert lost_in(grade_here(variant(name)), EXERCISE) == {}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_when_a_wrong_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(
-    name, variant
-):
+    name: str, variant: Callable[[str], Path]
+) -> None:
     lost = lost_in(grade_here(variant(name)), EXERCISE)
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in EXPECTED[name]}
     assert {k: c.hint for k, c in lost.items()} == EXPECTED[name]
     assert not any(NOT_IMPLEMENTED in c.message for c in lost.values())
 
 
-def test_when_transpose_x_is_answered_wrongly_then_x_and_its_transpose_are_shown(variant):
+def test_when_transpose_x_is_answered_wrongly_then_x_and_its_transpose_are_shown(
+    variant: Callable[[str], Path]
+) -> None:
     check = lost_in(grade_here(variant("diagonal/triangle_unchanged_by_transpose")), EXERCISE)[
         f"{EXERCISE}::transpose_X[cpu]"]
     labels = [e["label"] for e in check.exhibits]
@@ -77,7 +84,7 @@ def test_when_transpose_x_is_answered_wrongly_then_x_and_its_transpose_are_shown
         why=hints.WHY_TRANSPOSE_X["changes"])
 
 
-def test_when_the_answers_are_right_then_they_are_recorded_with_their_truth():
+def test_when_the_answers_are_right_then_they_are_recorded_with_their_truth() -> None:
     result = grade_here(PACK.solution_module)
     answers = {c.id: c.answer for c in result.checks if c.exercise == EXERCISE and c.answer}
     assert {k: (a["given"], a["truth"], a["correct"]) for k, a in answers.items()} == {
@@ -94,7 +101,9 @@ def test_when_the_answers_are_right_then_they_are_recorded_with_their_truth():
     (torch.tril(torch.ones(7, 7)), ("one_line", "changes", "different")),
     (torch.triu(torch.ones(7, 7)), ("one_line", "changes", "different")),
 ])
-def test_when_the_truth_is_computed_then_it_depends_on_the_image(image, truths):
+def test_when_the_truth_is_computed_then_it_depends_on_the_image(
+    image: torch.Tensor, truths: tuple[str, str, str]
+) -> None:
     K = torch.tensor([[1.0, -1.0]], dtype=torch.float64)
     X = image.double()
     Y = reference.corr2d(X, K)

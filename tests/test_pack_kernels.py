@@ -53,6 +53,11 @@ POWER = "derivative_order_d::constant_on_power[cpu]"
 DERIVATIVE_SIZE = "derivative_order_d::min_size[cpu]"
 
 
+#: The ``graded`` and ``checks_of`` fixtures: a variant's result, and its section-4 checks by item id.
+Graded = Callable[[str], SubmissionResult]
+ChecksOf = Callable[[str], dict[str, CheckResult]]
+
+
 def every(hint: str | None, *checks: str) -> dict[str, str | None]:
     return dict.fromkeys(checks, hint)
 
@@ -136,7 +141,7 @@ def lost(path: Path, seed: int = 0) -> dict[str, CheckResult]:
 
 
 @pytest.fixture(scope="module")
-def graded(variant) -> Callable[[str], SubmissionResult]:
+def graded(variant: Callable[[str], Path]) -> Graded:
     """A variant's result, graded once for all the tests that look at it."""
     results: dict[str, SubmissionResult] = {}
 
@@ -149,7 +154,7 @@ def graded(variant) -> Callable[[str], SubmissionResult]:
 
 
 @pytest.fixture(scope="module")
-def checks_of(graded) -> Callable[[str], dict[str, CheckResult]]:
+def checks_of(graded: Graded) -> ChecksOf:
     """A variant's section-4 checks by item id."""
     return lambda name: {c.item_id: c for c in graded(name).checks if c.exercise in EXERCISES}
 
@@ -162,7 +167,7 @@ def with_code(tmp_path: Path, code: str) -> Path:
 
 
 # --- the section's shape --------------------------------------------------------------------------
-def test_when_the_kernel_exercises_are_declared_then_every_check_runs_a_function_of_this_module():
+def test_when_the_kernel_exercises_are_declared_then_every_check_runs_a_function_of_this_module() -> None:
     runs = {c.run for e in PACK.exercises if e.id in EXERCISES for c in e.checks}
     assert runs == set(kernels.__all__)
     assert all(callable(getattr(kernels, name)) for name in kernels.__all__)
@@ -170,7 +175,7 @@ def test_when_the_kernel_exercises_are_declared_then_every_check_runs_a_function
 
 # --- full marks and zero --------------------------------------------------------------------------
 @pytest.mark.parametrize("path", [PACK.solution_module, PACK.solution_notebook], ids=["module", "notebook"])
-def test_when_the_solution_is_graded_then_every_kernel_check_passes(path):
+def test_when_the_solution_is_graded_then_every_kernel_check_passes(path: Path) -> None:
     result = grade_here(path)
     ours = [c for c in result.checks if c.exercise in EXERCISES]
     assert len(ours) == 18
@@ -178,7 +183,7 @@ def test_when_the_solution_is_graded_then_every_kernel_check_passes(path):
 
 
 @pytest.mark.parametrize("path", [PACK.stub_module, PACK.stub_notebook], ids=["module", "notebook"])
-def test_when_the_stub_is_graded_then_every_kernel_check_fails_as_not_implemented(path):
+def test_when_the_stub_is_graded_then_every_kernel_check_fails_as_not_implemented(path: Path) -> None:
     ours = [c for c in grade_here(path).checks if c.exercise in EXERCISES]
     assert ours and {c.status for c in ours} == {"failed"}
     assert all(NOT_IMPLEMENTED in c.message for c in ours), [c.message for c in ours]
@@ -186,32 +191,38 @@ def test_when_the_stub_is_graded_then_every_kernel_check_fails_as_not_implemente
 
 @settings(max_examples=3, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1))
-def test_when_grading_is_reseeded_then_the_solution_still_passes_every_kernel_check(seed):
+def test_when_grading_is_reseeded_then_the_solution_still_passes_every_kernel_check(seed: int) -> None:
     assert {k: c.message for k, c in lost(PACK.solution_module, seed).items()} == {}
 
 
 # --- accepted variants ----------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ACCEPTED)
-def test_when_a_kernel_is_written_differently_then_it_passes(name, variant):
+def test_when_a_kernel_is_written_differently_then_it_passes(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     assert {k: c.message for k, c in lost(variant(f"{FOLDER}/{name}")).items()} == {}
 
 
 @pytest.mark.parametrize(("stencil", "scale"), [(FIVE_POINT, 1e-3), (FIVE_POINT, -0.37), (NINE_POINT, -1.0),
                                                 (NINE_POINT, 250.0)], ids=["five_small", "five_negative",
                                                                            "nine_negative", "nine_large"])
-def test_when_a_laplacian_is_scaled_or_negated_then_it_passes(stencil, scale, tmp_path):
+def test_when_a_laplacian_is_scaled_or_negated_then_it_passes(
+    stencil: list[list[float]], scale: float, tmp_path: Path
+) -> None:
     code = f"def laplacian_kernel():\n    return {scale!r} * torch.tensor({stencil!r})"
     assert lost(with_code(tmp_path, code)) == {}
 
 
-def test_when_a_variant_fixture_exists_then_it_is_expected_to_fail_or_to_pass():
+def test_when_a_variant_fixture_exists_then_it_is_expected_to_fail_or_to_pass() -> None:
     assert variant_names(FOLDER) == sorted(f"{FOLDER}/{name}" for name in (*EXPECTED, *ACCEPTED))
     assert not set(EXPECTED) & set(ACCEPTED)
 
 
 # --- each known mistake loses exactly its checks ----------------------------------------------------
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_when_a_wrong_kernel_is_graded_then_it_loses_exactly_its_checks_with_their_hints(name, graded):
+def test_when_a_wrong_kernel_is_graded_then_it_loses_exactly_its_checks_with_their_hints(
+    name: str, graded: Graded
+) -> None:
     failed = lost_in(graded(name), *EXERCISES)
     assert {k: c.status for k, c in failed.items()} == {k: "failed" for k in EXPECTED[name]}, \
         {k: c.message for k, c in failed.items()}
@@ -220,7 +231,7 @@ def test_when_a_wrong_kernel_is_graded_then_it_loses_exactly_its_checks_with_the
     assert all("\n" not in c.message for c in failed.values())
 
 
-def test_when_every_question_is_tried_then_each_has_at_least_two_wrong_variants():
+def test_when_every_question_is_tried_then_each_has_at_least_two_wrong_variants() -> None:
     per_exercise: dict[str, int] = {}
     for expected in EXPECTED.values():
         for exercise in {key.split("::")[0] for key in expected}:
@@ -229,7 +240,9 @@ def test_when_every_question_is_tried_then_each_has_at_least_two_wrong_variants(
 
 
 # --- what the report shows -------------------------------------------------------------------------
-def test_when_an_edge_kernel_sees_both_directions_then_both_ramps_and_responses_are_shown(checks_of):
+def test_when_an_edge_kernel_sees_both_directions_then_both_ramps_and_responses_are_shown(
+    checks_of: ChecksOf
+) -> None:
     check = checks_of("edge_both_directions")[IGNORES]
     v = "(1, -1)"
     along = hints.EDGE_LABEL_ALONG.format(v=v)
@@ -242,14 +255,18 @@ def test_when_an_edge_kernel_sees_both_directions_then_both_ramps_and_responses_
     assert response_across.abs().min() > 1.0  # |v1| + |v2| over the unit slope: sqrt(2)
 
 
-def test_when_an_edge_kernel_swaps_the_axes_then_the_ramp_along_x_gives_zero_and_along_y_does_not(checks_of):
+def test_when_an_edge_kernel_swaps_the_axes_then_the_ramp_along_x_gives_zero_and_along_y_does_not(
+    checks_of: ChecksOf
+) -> None:
     check = checks_of("edge_swapped_axes")[RESPONDS]
     assert check.message == hints.EDGE_NO_RESPONSE.format(call=hints.EDGE_CALL.format(v="(1, 0)"))
     along, across = (torch.tensor(check.exhibits[i]["value"]["values"]) for i in (1, 3))
     assert bool((along == 0).all()) and bool((across.abs() == 1).all())
 
 
-def test_when_a_laplacian_is_anisotropic_then_its_responses_to_x2_and_y2_are_shown(checks_of):
+def test_when_a_laplacian_is_anisotropic_then_its_responses_to_x2_and_y2_are_shown(
+    checks_of: ChecksOf
+) -> None:
     check = checks_of("laplacian_anisotropic")[ISOTROPIC]
     shown = {e["label"]: torch.tensor(e["value"]["values"]) for e in check.exhibits}
     assert set(shown) == {"response to x^2", "response to y^2"}
@@ -257,7 +274,9 @@ def test_when_a_laplacian_is_anisotropic_then_its_responses_to_x2_and_y2_are_sho
     assert check.message == hints.LAPLACIAN_ANISOTROPIC.format(call="laplacian_kernel()", x2="4", y2="2")
 
 
-def test_when_the_second_derivative_is_given_as_the_laplacian_then_its_square_responses_are_shown(checks_of):
+def test_when_the_second_derivative_is_given_as_the_laplacian_then_its_square_responses_are_shown(
+    checks_of: ChecksOf
+) -> None:
     for name, check_id, responses in (("laplacian_second_derivative", ZERO_SUM, (2, 0, 2)),
                                       ("second_laplacian", LINES, (2, 2, 4))):
         check = checks_of(name)[check_id]
@@ -266,7 +285,9 @@ def test_when_the_second_derivative_is_given_as_the_laplacian_then_its_square_re
         assert [float(shown[label].mean()) for label in shown] == list(responses), name
 
 
-def test_when_the_strongest_structure_is_answered_then_it_is_judged_on_the_students_kernel(checks_of):
+def test_when_the_strongest_structure_is_answered_then_it_is_judged_on_the_students_kernel(
+    checks_of: ChecksOf
+) -> None:
     check = checks_of("second_strongest_step")[STRONGEST]
     assert check.answer is not None
     assert (check.answer["given"], check.answer["truth"], check.answer["correct"]) == \
@@ -280,12 +301,16 @@ def test_when_the_strongest_structure_is_answered_then_it_is_judged_on_the_stude
     assert own.answer is not None and own.answer["truth"] == "step_edge"  # [-1, 1]: step and line tie
 
 
-def test_when_the_second_derivative_min_size_is_wrong_then_the_answer_is_recorded_beside_3(checks_of):
+def test_when_the_second_derivative_min_size_is_wrong_then_the_answer_is_recorded_beside_3(
+    checks_of: ChecksOf
+) -> None:
     check = checks_of("second_min_size_five")[SECOND_SIZE]
     assert check.answer is not None and (check.answer["given"], check.answer["truth"]) == (5, 3)
 
 
-def test_when_an_integral_kernel_averages_then_its_result_and_the_cumsum_are_shown_on_a_ramp(checks_of):
+def test_when_an_integral_kernel_averages_then_its_result_and_the_cumsum_are_shown_on_a_ramp(
+    checks_of: ChecksOf
+) -> None:
     check = checks_of("integral_mean")[CUMSUM]
     shown = {e["label"]: torch.tensor(e["value"]["values"]) for e in check.exhibits}
     assert list(shown) == [hints.INTEGRAL_LABEL_RAMP, hints.INTEGRAL_LABEL_YOURS, hints.INTEGRAL_LABEL_CUMSUM]
@@ -294,26 +319,32 @@ def test_when_an_integral_kernel_averages_then_its_result_and_the_cumsum_are_sho
     torch.testing.assert_close(shown[hints.INTEGRAL_LABEL_YOURS] * ramp.numel(), ramp.cumsum(0).cumsum(1))
 
 
-def test_when_an_integral_kernel_has_the_wrong_shape_then_the_message_says_so_in_one_line(checks_of):
+def test_when_an_integral_kernel_has_the_wrong_shape_then_the_message_says_so_in_one_line(
+    checks_of: ChecksOf
+) -> None:
     check = checks_of("integral_box")[CUMSUM]
     assert check.message.startswith("integral_kernel(1, ") and "has shape (3, 3)" in check.message
     assert check.actual["shape"] == [3, 3]
 
 
-def test_when_a_central_difference_is_given_then_it_passes_everything_but_the_minimum_size(checks_of):
+def test_when_a_central_difference_is_given_then_it_passes_everything_but_the_minimum_size(
+    checks_of: ChecksOf
+) -> None:
     result = checks_of("derivative_central")
     assert (result[LOWER].status, result[POWER].status, result[DERIVATIVE_SIZE].status) == \
         ("passed", "passed", "failed")
     assert result[DERIVATIVE_SIZE].message == hints.DERIVATIVE_MIN_SIZE_WRONG.format(d=1, size=3, fewest=2)
 
 
-def test_when_an_edge_kernel_is_all_zeros_then_it_earns_nothing_for_ignoring_or_scaling(checks_of):
+def test_when_an_edge_kernel_is_all_zeros_then_it_earns_nothing_for_ignoring_or_scaling(
+    checks_of: ChecksOf
+) -> None:
     checks = checks_of("edge_zeros")
     assert (checks[IGNORES].message, checks[SCALES].message) == \
         (hints.EDGE_ALL_ZERO, hints.EDGE_NEVER_RESPONDS)
 
 
-def test_when_a_kernel_is_not_a_tensor_then_the_message_says_what_came_back(checks_of):
+def test_when_a_kernel_is_not_a_tensor_then_the_message_says_what_came_back(checks_of: ChecksOf) -> None:
     check = checks_of("laplacian_list")[ZERO_SUM]
     assert check.message == messages.WRONG_RETURN.format(name="laplacian_kernel", expected="a torch.Tensor",
                                                          got="a list")
@@ -326,12 +357,16 @@ def test_when_a_kernel_is_not_a_tensor_then_the_message_says_what_came_back(chec
     (FIVE_POINT, "both"), (NINE_POINT, "both"),
     ([[0.0, 1.0, 0.0], [2.0, -6.0, 2.0], [0.0, 1.0, 0.0]], None), ([[-1.0, 0.0, 1.0]], None),
 ])
-def test_when_a_kernel_takes_a_second_derivative_then_its_axes_are_found(taps, axes):
+def test_when_a_kernel_takes_a_second_derivative_then_its_axes_are_found(
+    taps: list[list[float]] | list[float], axes: str | None
+) -> None:
     assert second_derivative_axes(torch.tensor(taps, dtype=torch.float64)) == axes
 
 
 @pytest.mark.parametrize(("size", "sigma"), [(3, 1.0), (5, 1.0), (7, 2.0), (9, 0.8)])
-def test_when_the_gaussian_reference_is_built_then_it_is_normalized_centred_and_sigma_wide(size, sigma):
+def test_when_the_gaussian_reference_is_built_then_it_is_normalized_centred_and_sigma_wide(
+    size: int, sigma: float
+) -> None:
     K = gaussian(size, sigma)
     centre = size // 2
     assert math.isclose(float(K.sum()), 1.0) and int(K.argmax()) == centre * size + centre

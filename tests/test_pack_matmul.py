@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,7 @@ def has_cuda() -> bool:
 # --- full marks and zero ------------------------------------------------------------------------
 @pytest.mark.parametrize("path", [PACK.solution_module, PACK.solution_notebook],
                          ids=["module", "notebook"])
-def test_when_the_solution_is_graded_then_every_matmul_check_passes(path):
+def test_when_the_solution_is_graded_then_every_matmul_check_passes(path: Path) -> None:
     result = grade_here(path)
     statuses = mine(result)
     assert len(statuses) == 8 and set(statuses.values()) == {"passed"}, lost_in(result, *SECTION)
@@ -124,7 +125,7 @@ def test_when_the_solution_is_graded_then_every_matmul_check_passes(path):
 
 
 @pytest.mark.parametrize("path", [PACK.stub_module, PACK.stub_notebook], ids=["module", "notebook"])
-def test_when_the_stub_is_graded_then_every_matmul_check_fails_as_not_implemented(path):
+def test_when_the_stub_is_graded_then_every_matmul_check_fails_as_not_implemented(path: Path) -> None:
     result = grade_here(path)
     ran = [c for c in result.checks if c.exercise in SECTION and c.status != "skipped"]
     assert len(ran) == 8
@@ -134,7 +135,9 @@ def test_when_the_stub_is_graded_then_every_matmul_check_fails_as_not_implemente
 
 
 @pytest.mark.parametrize("name", ACCEPTED)
-def test_when_a_lowering_is_written_differently_then_it_scores_full_marks(name, variant):
+def test_when_a_lowering_is_written_differently_then_it_scores_full_marks(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     result = grade_section(variant(f"{FOLDER}/{name}"))
     assert lost_in(result, *SECTION) == {}
     assert set(mine(result).values()) == {"passed"}
@@ -151,7 +154,9 @@ RESEEDED = (
 
 @settings(max_examples=3, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1))
-def test_when_grading_is_reseeded_then_correct_lowerings_still_score_full_marks(seed, variant):
+def test_when_grading_is_reseeded_then_correct_lowerings_still_score_full_marks(
+    seed: int, variant: Callable[[str], Path]
+) -> None:
     groups = [variant(f"{FOLDER}/{first}") for first, *_ in RESEEDED]
     for path, (_, *rest) in zip(groups, RESEEDED, strict=True):
         path.write_text(path.read_text() + "".join(
@@ -162,14 +167,16 @@ def test_when_grading_is_reseeded_then_correct_lowerings_still_score_full_marks(
 
 
 # --- each known mistake loses exactly its checks --------------------------------------------------
-def test_when_a_variant_fixture_exists_then_it_has_an_expectation():
+def test_when_a_variant_fixture_exists_then_it_has_an_expectation() -> None:
     stems = sorted(p.stem for p in (VARIANTS / FOLDER).glob("*.py"))
     assert stems == sorted([*EXPECTED, *ACCEPTED])
     assert ACCEPTED and all(not name.startswith("ok_") for name in EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(name, variant):
+def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     result = grade_section(variant(f"{FOLDER}/{name}"))
     lost = lost_in(result, *SECTION)
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in EXPECTED[name]}, \
@@ -178,13 +185,13 @@ def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hi
     assert not any(NOT_IMPLEMENTED in c.message for c in lost.values())
 
 
-def test_when_each_function_has_a_misconception_then_at_least_two_wrong_variants_show_it():
+def test_when_each_function_has_a_misconception_then_at_least_two_wrong_variants_show_it() -> None:
     for exercise in SECTION:
         wrong = [name for name in EXPECTED if name.startswith(exercise) and EXPECTED[name]]
         assert len(wrong) >= 2, exercise
 
 
-def test_when_im2col_gives_wrong_patches_then_corr2d_matmul_built_on_it_fails_and_blames_it():
+def test_when_im2col_gives_wrong_patches_then_corr2d_matmul_built_on_it_fails_and_blames_it() -> None:
     # The reference corr2d_matmul multiplies the student's im2col: the dependency is part of the
     # specification, not an accident of the fixtures.
     wrong_patches = [name for name in EXPECTED if "im2col::rows_are_patches[cpu]" in EXPECTED[name]]
@@ -197,33 +204,41 @@ def test_when_im2col_gives_wrong_patches_then_corr2d_matmul_built_on_it_fails_an
         and "corr2d_matmul::one_matmul[cpu]" not in EXPECTED[name] for name in slow)
 
 
-def test_when_a_lowering_is_built_in_a_loop_then_the_counts_and_times_are_shown(variant):
+def test_when_a_lowering_is_built_in_a_loop_then_the_counts_and_times_are_shown(
+    variant: Callable[[str], Path]
+) -> None:
     result = grade_section(variant(f"{FOLDER}/im2col_loop"))
     checks = {c.item_id: c for c in result.checks}
     im2col = checks["im2col::vectorized[cpu]"]
+    assert im2col.details is not None
     small, large = im2col.details[hints.DETAIL_OPS].values()
     assert small < large  # grows with the image: one round of operations per output position
     assert im2col.message == hints.NOT_VECTORIZED.format(
         call="im2col(X, (3, 2))", small=small, large=large,
         small_size=hints.ON_IMAGE.format(size=8), large_size=hints.ON_IMAGE.format(size=16))
     assert checks["corr2d_matmul::one_matmul[cpu]"].status == "passed"
-    times = checks["corr2d_matmul::vectorized[cpu]"].details[hints.DETAIL_SECONDS]
+    timed = checks["corr2d_matmul::vectorized[cpu]"].details
+    assert timed is not None
+    times = timed[hints.DETAIL_SECONDS]
     assert set(times) == {hints.TIMED_STUDENT, hints.TIMED_REFERENCE}
     assert all(isinstance(t, float) and t > 0 for t in times.values())
 
 
-def test_when_the_solution_is_vectorized_then_its_counts_are_shown_and_equal():
+def test_when_the_solution_is_vectorized_then_its_counts_are_shown_and_equal() -> None:
     result = grade_section(PACK.solution_module)
     for check in ("im2col::vectorized[cpu]", "kernel_matrix::vectorized[cpu]",
                   "corr2d_matmul::vectorized[cpu]"):
         found = {c.item_id: c for c in result.checks}[check]
+        assert found.details is not None
         small, large = found.details[hints.DETAIL_OPS].values()
         assert small == large > 0
     one = {c.item_id: c for c in result.checks}["corr2d_matmul::one_matmul[cpu]"]
-    assert one.details[hints.DETAIL_MATMULS] == {"matmul": 1}
+    assert one.details is not None and one.details[hints.DETAIL_MATMULS] == {"matmul": 1}
 
 
-def test_when_products_are_taken_per_position_then_the_message_counts_them(variant):
+def test_when_products_are_taken_per_position_then_the_message_counts_them(
+    variant: Callable[[str], Path]
+) -> None:
     result = grade_section(variant(f"{FOLDER}/corr2d_matmul_per_row"))
     lost = lost_in(result, *SECTION)["corr2d_matmul::one_matmul[cpu]"]
     assert lost.message == hints.MATMUL_COUNT.format(H=6, W=7, h=3, w=2, count=24, names="matmul x 24")
@@ -234,8 +249,8 @@ def test_when_products_are_taken_per_position_then_the_message_counts_them(varia
     ("im2col_column_major", "im2col::rows_are_patches[cpu]", [6, 4]),
 ])
 def test_when_a_lowering_is_wrong_then_a_small_example_is_exhibited_beside_the_truth(
-    name, check, shape, variant
-):
+    name: str, check: str, shape: list[int], variant: Callable[[str], Path]
+) -> None:
     lost = lost_in(grade_section(variant(f"{FOLDER}/{name}")), *SECTION)[check]
     exercise = check.split("::")[0]
     yours, truth = lost.exhibits
@@ -244,14 +259,14 @@ def test_when_a_lowering_is_wrong_then_a_small_example_is_exhibited_beside_the_t
     assert yours["value"]["values"] != truth["value"]["values"]
 
 
-def test_when_a_lowering_is_right_then_nothing_is_exhibited():
+def test_when_a_lowering_is_right_then_nothing_is_exhibited() -> None:
     result = grade_section(PACK.solution_module)
     assert all(c.exhibits == () for c in result.checks if c.exercise in SECTION)
 
 
 # --- the op counter: every spelling of a matrix product counts once --------------------------------
 A, V, M = torch.randn(6, 4), torch.randn(4), torch.randn(4, 3)
-PRODUCTS = {
+PRODUCTS: dict[str, Callable[[], torch.Tensor]] = {
     "A @ v": lambda: A @ V,
     "torch.matmul": lambda: torch.matmul(A, V),
     "Tensor.matmul": lambda: A.matmul(V),
@@ -268,7 +283,7 @@ PRODUCTS = {
     "torch.linalg.multi_dot": lambda: torch.linalg.multi_dot([A, M]),
     "torch.dot": lambda: torch.dot(V, V),
 }
-NOT_PRODUCTS = {
+NOT_PRODUCTS: dict[str, Callable[[], torch.Tensor]] = {
     "(A * v).sum(1)": lambda: (A * V).sum(1),
     "unfold": lambda: A.unfold(0, 2, 1).unfold(1, 2, 1).reshape(-1, 4),
     "F.conv2d": lambda: F.conv2d(A[None, None], A[None, None, :2, :2]),
@@ -276,7 +291,7 @@ NOT_PRODUCTS = {
 
 
 @pytest.mark.parametrize("spelling", sorted(PRODUCTS))
-def test_when_a_matrix_product_is_spelled_any_way_then_it_counts_as_one(spelling):
+def test_when_a_matrix_product_is_spelled_any_way_then_it_counts_as_one(spelling: str) -> None:
     counter = _op_counter()
     with counter:
         PRODUCTS[spelling]()
@@ -284,7 +299,7 @@ def test_when_a_matrix_product_is_spelled_any_way_then_it_counts_as_one(spelling
 
 
 @pytest.mark.parametrize("spelling", sorted(NOT_PRODUCTS))
-def test_when_no_matrix_is_multiplied_then_no_product_is_counted(spelling):
+def test_when_no_matrix_is_multiplied_then_no_product_is_counted(spelling: str) -> None:
     counter = _op_counter()
     with counter:
         NOT_PRODUCTS[spelling]()
@@ -296,7 +311,9 @@ def test_when_no_matrix_is_multiplied_then_no_product_is_counted(spelling):
 @settings(max_examples=30, deadline=None)
 @given(H=st.integers(1, 7), W=st.integers(1, 7), h=st.integers(1, 7), w=st.integers(1, 7),
        seed=st.integers(0, 2**16))
-def test_when_the_reference_lowers_any_shape_then_it_equals_the_truths(H, W, h, w, seed):
+def test_when_the_reference_lowers_any_shape_then_it_equals_the_truths(
+    H: int, W: int, h: int, w: int, seed: int
+) -> None:
     h, w = min(h, H), min(w, W)
     generator = torch.Generator().manual_seed(seed)
     X = torch.randn((H, W), generator=generator, dtype=torch.float64)
@@ -314,8 +331,9 @@ def test_when_the_reference_lowers_any_shape_then_it_equals_the_truths(H, W, h, 
 @settings(max_examples=20, deadline=None)
 @given(B=st.integers(1, 3), C=st.integers(1, 3), kernels=st.integers(1, 3), size=st.integers(3, 8),
        kernel=st.integers(1, 3), stride=st.integers(1, 3), padding=st.integers(0, 2))
-def test_when_the_reference_bonus_meets_any_setting_then_it_equals_conv2d(B, C, kernels, size, kernel,
-                                                                          stride, padding):
+def test_when_the_reference_bonus_meets_any_setting_then_it_equals_conv2d(
+    B: int, C: int, kernels: int, size: int, kernel: int, stride: int, padding: int
+) -> None:
     X = torch.randn((B, C, size, size + 1), dtype=torch.float64)
     K = torch.randn((kernels, C, kernel, kernel), dtype=torch.float64)
     expected = F.conv2d(X, K, stride=stride, padding=padding)
@@ -327,7 +345,9 @@ def test_when_the_reference_bonus_meets_any_setting_then_it_equals_conv2d(B, C, 
 @pytest.mark.gpu
 @pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
 @pytest.mark.parametrize("name", ["", *ACCEPTED])
-def test_when_cuda_is_present_then_correct_lowerings_pass_every_cuda_check(name, variant):
+def test_when_cuda_is_present_then_correct_lowerings_pass_every_cuda_check(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     path = variant(f"{FOLDER}/{name}") if name else PACK.solution_module
     result = grade_section(path, device="cuda")
     cuda = {k: v for k, v in mine(result).items() if k.endswith("[cuda]")}
@@ -337,7 +357,9 @@ def test_when_cuda_is_present_then_correct_lowerings_pass_every_cuda_check(name,
 @pytest.mark.gpu
 @pytest.mark.skipif(not has_cuda(), reason="needs CUDA")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks(name, variant):
+def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks(
+    name: str, variant: Callable[[str], Path]
+) -> None:
     result = grade_section(variant(f"{FOLDER}/{name}"), device="cuda")
     lost = {k: c.hint for k, c in lost_in(result, *SECTION).items()}
     assert {k: h for k, h in lost.items() if k.endswith("[cpu]")} == EXPECTED[name]
