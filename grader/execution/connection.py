@@ -40,7 +40,9 @@ class MalformedReply(Exception):
 class KernelConnection:
     """A client on one kernel, its sockets capped, and the probe's comm once installed."""
 
-    def __init__(self, kernel: LaunchedKernel, context: zmq.asyncio.Context, client: AsyncKernelClient):
+    def __init__(
+        self, kernel: LaunchedKernel, context: zmq.asyncio.Context, client: AsyncKernelClient
+    ) -> None:
         self.kernel = kernel
         self.client = client
         self._context = context
