@@ -11,9 +11,8 @@ from __future__ import annotations
 from grader import messages
 from grader.catalog.model import Check
 from grader.errors import UsageError
+from grader.options import DEVICE_CHOICES as DEVICE_CHOICES  # re-exported: the table owns it
 from grader.results.model import DeviceInfo
-
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 def cuda_available() -> bool:
