@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +19,8 @@ from grader.catalog.model import Pack
 from grader.errors import ExerciseDefinitionError, UsageError
 from grader.frontends import messages as say
 from grader.frontends.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
-from grader.results.model import SubmissionResult
+from grader.options import CALL_TIMEOUT, CELL_TIMEOUT, COUNT_CUDA, DEVICE, SEED
+from grader.results.model import Status, SubmissionResult
 
 MakeResult = Callable[..., SubmissionResult]
 
@@ -61,7 +64,7 @@ def test_when_a_check_failed_timed_out_or_errored_then_exit_1_and_the_summary_sh
 
 @pytest.mark.parametrize("status", ["failed", "error", "timeout"])
 def test_when_only_one_check_does_not_pass_then_exit_1(
-    status: str, submission: Path, graded_as: Callable[..., object],
+    status: Status, submission: Path, graded_as: Callable[..., object],
     frontend_passing_result: MakeResult,
 ) -> None:
     result = frontend_passing_result()
@@ -106,6 +109,35 @@ def test_when_the_command_line_is_wrong_then_exit_2(
 ) -> None:
     assert main(argv) == EXIT_USAGE
     assert "usage: grader" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["--call-timeout", "nan"], f"argument --call-timeout: nan is {CALL_TIMEOUT.reason}"),
+        (["--cell-timeout=0"], f"argument --cell-timeout: 0 is {CELL_TIMEOUT.reason}"),
+        (["--seed", "-1"], f"argument --seed: -1 is {SEED.reason}"),
+        (["--device", "tpu"], f"argument --device: tpu is {DEVICE.reason}"),
+    ],
+)
+def test_when_an_option_value_is_refused_then_argparse_says_which_and_why_and_nothing_is_graded(
+    argv: list[str], complaint: str, submission: Path, graded_as: Callable[..., list[object]],
+    frontend_result: MakeResult, capsys: pytest.CaptureFixture[str],
+) -> None:
+    calls = graded_as(frontend_result())
+    assert main(["check", str(submission), *argv]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("usage: grader check") and err.endswith(f"grader check: error: {complaint}\n")
+    assert calls == []
+
+
+def test_when_options_are_not_given_then_grade_receives_the_tables_defaults(
+    submission: Path, graded_as: Callable[..., list[dict[str, object]]],
+    frontend_passing_result: MakeResult,
+) -> None:
+    calls = graded_as(frontend_passing_result())
+    main(["check", str(submission)])
+    assert calls[0]["options"] == grading.GradeOptions()
 
 
 def test_when_grading_raises_a_usage_error_then_exit_2_with_its_message(
@@ -193,6 +225,40 @@ def test_when_the_json_file_cannot_be_written_then_exit_2(
     out = tmp_path / "missing-dir" / "result.json"
     assert main(["check", str(submission), "--json", str(out)]) == EXIT_USAGE
     assert capsys.readouterr().err.startswith(f"error: cannot write {out}: ")
+
+
+def test_when_the_json_target_is_a_directory_then_one_error_line_and_exit_2(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_passing_result: MakeResult, capsys: pytest.CaptureFixture[str],
+) -> None:
+    graded_as(frontend_passing_result())
+    out = tmp_path / "result.json"
+    out.mkdir()
+    assert main(["check", str(submission), "--json", str(out)]) == EXIT_USAGE
+    reason = os.strerror(errno.EISDIR)
+    assert capsys.readouterr().err == (
+        say.ERROR_LINE.format(message=say.CANNOT_WRITE.format(path=out, reason=reason)) + "\n"
+    )
+    assert out.is_dir() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_when_outputs_are_planted_links_then_check_and_report_replace_them_and_spare_the_targets(
+    submission: Path, tmp_path: Path, graded_as: Callable[..., object],
+    frontend_result: MakeResult,
+) -> None:
+    result = frontend_result()
+    graded_as(result)
+    canary = tmp_path / "canary.txt"
+    canary.write_text("keep\n", encoding="utf-8")
+    links = {name: tmp_path / name for name in ("result.json", "report.html", "again.md")}
+    for link in links.values():
+        link.symlink_to(canary)
+    main(["check", str(submission), "--json", str(links["result.json"]),
+          "--report", str(links["report.html"])])
+    assert main(["report", str(links["result.json"]), "-o", str(links["again.md"])]) == EXIT_OK
+    assert canary.read_text(encoding="utf-8") == "keep\n"
+    assert not any(link.is_symlink() for link in links.values())
+    assert SubmissionResult.read(links["result.json"]) == result
 
 
 def test_when_options_are_given_then_grade_receives_them_and_the_pack(
@@ -291,7 +357,7 @@ def test_when_run_as_python_dash_m_then_it_is_the_same_cli() -> None:
         [sys.executable, "-m", "grader", "check", "--help"], capture_output=True, text=True
     )
     assert done.returncode == 0
-    assert "--count-cuda" in done.stdout and say.HELP_COUNT_CUDA[:30] in " ".join(done.stdout.split())
+    assert "--count-cuda" in done.stdout and COUNT_CUDA.help[:30] in " ".join(done.stdout.split())
 
 
 # --- reports: `grader check --report` and `grader report` ------------------------------------------
@@ -403,7 +469,7 @@ def test_when_rendering_a_saved_result_to_a_terminal_then_colour_unless_no_color
     ("content", "reason"),
     [(None, "No such file or directory"), ("{not json", "not valid JSON (line 1, column 2)"),
      (b"\xff\xfe", say.NOT_UTF8), ("[1, 2]", "not a grading result"),
-     ('{"schema": "grader.result/1"}', "not a grading result (no 'exercises')"),
+     ('{"schema": "grader.result/1"}', "not a grading result (no '"),
      ('{"schema": "grader.result/9"}', "unsupported result schema 'grader.result/9'")],
     ids=["missing", "not-json", "not-utf8", "a-list", "incomplete", "other-schema"],
 )

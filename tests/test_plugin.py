@@ -16,6 +16,7 @@ from grader import grading
 from grader.catalog.model import Pack
 from grader.errors import UsageError
 from grader.frontends import messages as say
+from grader.options import BAD_VALUE, CALL_TIMEOUT, COUNT_CUDA, DEVICE, SEED, Option
 from grader.reports import render_failure
 from grader.results.model import SubmissionResult
 
@@ -276,7 +277,9 @@ def test_when_grading_then_the_terminal_summary_shows_the_total(
         (("--grade-from", "result.json"), say.GRADE_FROM_NEEDS_GRADE),
         (("--grade", "missing.ipynb"), say.NO_SUCH_FILE.format(path="missing.ipynb")),
         (("--grade", "sub.ipynb", "--grade-from", "sub.ipynb"), "cannot read the result sub.ipynb*"),
-        (("--grade", "sub.ipynb", "-o", "grade_device=tpu"), "unknown device 'tpu'*"),
+        (("--grade", "sub.ipynb", "-o", "grade_device=tpu"),
+         BAD_VALUE.format(setting="-o grade_device=tpu", source=say.SOURCE_COMMAND_LINE,
+                          reason=DEVICE.reason)),
     ],
 )
 def test_when_the_options_are_unusable_then_pytest_stops_with_a_usage_error(
@@ -286,6 +289,90 @@ def test_when_the_options_are_unusable_then_pytest_stops_with_a_usage_error(
     run = graded_dir(frontend_result()).runpytest_inprocess(*ISOLATED, *args)
     assert run.ret == pytest.ExitCode.USAGE_ERROR
     run.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "setting"),
+    [
+        (("--grade-call-timeout=nan",), CALL_TIMEOUT, "--grade-call-timeout=nan"),
+        (("--grade-call-timeout", "inf"), CALL_TIMEOUT, "--grade-call-timeout=inf"),
+        (("--grade-seed", "-1"), SEED, "--grade-seed=-1"),
+        (("--grade-device", "gpu"), DEVICE, "--grade-device=gpu"),
+    ],
+)
+def test_when_an_option_value_is_refused_then_pytest_stops_saying_it_came_from_the_command_line(
+    args: tuple[str, ...], option: Option[object], setting: str,
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+    grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    calls = grade_calls(frontend_result())
+    run = graded_dir(frontend_result()).runpytest_inprocess(*GRADE, *args)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    message = BAD_VALUE.format(setting=setting, source=say.SOURCE_COMMAND_LINE, reason=option.reason)
+    assert run.stderr.lines[0] == f"ERROR: {message}"
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("ini", "option", "setting"),
+    [
+        ("grade_call_timeout = nan", CALL_TIMEOUT, "grade_call_timeout = nan"),
+        ("grade_seed = 1.5", SEED, "grade_seed = 1.5"),
+        ("grade_device = tpu", DEVICE, "grade_device = tpu"),
+    ],
+)
+def test_when_an_ini_value_is_refused_then_pytest_stops_naming_the_file_it_came_from(
+    ini: str, option: Option[object], setting: str, graded_dir: Callable[..., pytest.Pytester],
+    frontend_result: MakeResult, grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    calls = grade_calls(frontend_result())
+    pytester = graded_dir(frontend_result())
+    pytester.makefile(".ini", pytest=f"[pytest]\n{ini}\n")
+    run = pytester.runpytest_inprocess(*GRADE)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    source = say.SOURCE_CONFIG_FILE.format(path="pytest.ini")
+    message = BAD_VALUE.format(setting=setting, source=source, reason=option.reason)
+    assert run.stderr.lines[0] == f"ERROR: {message}"
+    assert calls == []
+
+
+def test_when_a_pyproject_value_is_refused_then_the_error_names_pyproject_toml(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result())
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ngrade_cell_timeout = "-5"\n')
+    run = pytester.runpytest_inprocess(*GRADE)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    run.stderr.fnmatch_lines(["ERROR: grade_cell_timeout = -5 (in pyproject.toml): not a number*"])
+
+
+def test_when_a_switch_in_the_ini_file_is_not_true_or_false_then_the_error_names_it_and_the_file(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result())
+    pytester.makefile(".ini", pytest="[pytest]\ngrade_count_cuda = maybe\n")
+    run = pytester.runpytest_inprocess(*GRADE)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    run.stderr.fnmatch_lines([f"ERROR: grade_count_cuda (in pytest.ini): {COUNT_CUDA.reason}*maybe*"])
+
+
+def test_when_the_command_line_gives_a_value_then_a_bad_ini_value_for_it_is_never_read(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+    grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    calls = grade_calls(frontend_result())
+    pytester = graded_dir(frontend_result())
+    pytester.makefile(".ini", pytest="[pytest]\ngrade_seed = many\n")
+    pytester.inline_run(*GRADE, "--grade-seed", "4")
+    assert calls[0]["options"] == grading.GradeOptions(seed=4)
+
+
+def test_when_grade_is_not_given_then_bad_grade_settings_do_not_disturb_a_normal_run(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".ini", pytest="[pytest]\ngrade_call_timeout = nan\n")
+    pytester.makepyfile(test_plain="def test_one():\n    assert True\n")
+    pytester.runpytest_inprocess(*ISOLATED, "--grade-seed", "-1").assert_outcomes(passed=1)
 
 
 def test_when_the_plugin_is_loaded_without_grade_then_nothing_heavy_is_imported() -> None:

@@ -1,25 +1,17 @@
 """Every sentence the front ends (``grader`` CLI and the pytest plugin) say, as importable constants.
 
-The CLI options and their pytest twins share one help text each, so ``grader check --help`` and
-``pytest --help`` can never drift apart. Report wording lives in ``grader/reports/templates`` instead.
+The help and the refusals of grading options (``--seed``, ``--grade-seed``, ``grade_seed``) live in
+the option table, ``grader.options``, so every front end says the same. Report wording lives in
+``grader/reports/templates`` instead.
 """
 
 from __future__ import annotations
 
-# --- help texts shared by `grader check` and `pytest --grade-*` -----------------------------------
+# --- help texts ----------------------------------------------------------------------------------
 HELP_DESCRIPTION = "Grade a submission for the 'Convolutions for Images' exercises."
 HELP_CHECK = "grade one submission (.ipynb or .py) and print its score"
 HELP_LIST = "list the exercises and checks of the pack, with their points"
 HELP_SUBMISSION = "the notebook (.ipynb) or module (.py) to grade"
-HELP_DEVICE = (
-    "where tensor checks run: auto (cpu, and cuda where present), cpu (cpu only), "
-    "cuda (fail unless CUDA is present)"
-)
-HELP_PACK = "the exercise pack to grade against (default: the only installed pack)"
-HELP_SEED = "seed for the random inputs of the checks (default: 0)"
-HELP_CELL_TIMEOUT = "seconds one cell of the submission may run before it is stopped"
-HELP_CALL_TIMEOUT = "seconds one call into a student's function may run before it is stopped"
-HELP_COUNT_CUDA = "let the CUDA variants of checks carry points (a score then needs a GPU)"
 HELP_JSON = "also write the result as JSON to this file ('-' for standard output)"
 HELP_NO_COLOR = "never colour the summary (the NO_COLOR environment variable does the same)"
 HELP_REPORT = (
@@ -33,12 +25,20 @@ HELP_FORMAT = (
 HELP_REPORT_COMMAND = "render a result saved by 'grader check --json' again, in any report format"
 HELP_RESULT = "a result JSON written by 'grader check --json'"
 HELP_OUTPUT = "write the report to this file (default: standard output)"
-NOT_POSITIVE_SECONDS = "{value} is not a number of seconds between 0 and 86400"
 HELP_GRADE = "grade this submission and report one test per check per device"
 HELP_GRADE_FROM = (
     "build the test outcomes from a result JSON written by 'grader check --json' "
     "instead of grading again (needs --grade too)"
 )
+
+# --- where a refused option value came from (grader.options.BAD_VALUE places it) ------------------
+NOT_ACCEPTED = "{value} is {reason}"
+SOURCE_COMMAND_LINE = "command line"
+SOURCE_CONFIG_FILE = "in {path}"
+SOURCE_CONFIGURATION = "in the configuration"
+SETTING_FLAG = "{flag}={value}"
+SETTING_OVERRIDE = "-o {name}={value}"
+SETTING_INI = "{name} = {value}"
 
 # --- one-line outcomes ----------------------------------------------------------------------------
 ERROR_LINE = "error: {message}"
@@ -55,7 +55,6 @@ UNKNOWN_REPORT_FORMAT = (
 FORMAT_NEEDS_REPORT = "--format needs --report OUT, the file to write the report to"
 REPORT_WRITTEN = "report written to {path}"
 PACK_BROKEN = "the exercise pack is broken: {message}; tell your course staff"
-UNKNOWN_DEVICE = "unknown device {device!r} (grade_device); choose one of {choices}"
 INTERNAL_ERROR = "internal error in the grader: {type}: {message}; please report it"
 INTERRUPTED = "interrupted"
 GRADE_FROM_NEEDS_GRADE = "--grade-from needs --grade SUBMISSION (the file the result belongs to)"
@@ -70,4 +69,3 @@ SUMMARY_TITLE_CRASHED = "grade"
 # --- marker descriptions registered with pytest ---------------------------------------------------
 MARKER_GPU = "gpu: the CUDA variant of a check; skipped where CUDA is absent"
 MARKER_HIDDEN = "hidden: a check the course keeps hidden from students until grading"
-BAD_SEED = "{value} is not a seed: use a whole number from 0 to 4294967295"

@@ -19,6 +19,7 @@ import pytest
 
 from grader.catalog.model import Check, Exercise, Pack
 from grader.frontends import messages as say
+from grader.options import GradeOptions
 from grader.results.model import CheckResult, SubmissionResult
 
 
@@ -28,11 +29,7 @@ class GradeSettings:
 
     submission: Path
     pack: Pack
-    device: str
-    seed: int
-    count_cuda: bool
-    cell_timeout: float
-    call_timeout: float
+    options: GradeOptions
 
 
 @dataclass(frozen=True)
@@ -139,7 +136,7 @@ class CheckItem(pytest.Item):
         """What this variant is worth when no verdict says so (grading crashed, result lacks it)."""
         from grader.grading.pipeline import points_policy
 
-        count_cuda = self.config.stash[SETTINGS_KEY].count_cuda
+        count_cuda = self.config.stash[SETTINGS_KEY].options.count_cuda
         return points_policy(self.check, self.device, count_cuda=count_cuda)[1]
 
     def _record(self, status: str, points: float, max_points: float) -> None:
@@ -164,12 +161,8 @@ def _grade(settings: GradeSettings) -> Outcome:
     from grader import grading
     from grader.errors import GraderError, UsageError
 
-    options = grading.GradeOptions(
-        device=settings.device, seed=settings.seed, cell_timeout=settings.cell_timeout,
-        call_timeout=settings.call_timeout, count_cuda=settings.count_cuda,
-    )
     try:
-        return grading.grade(settings.submission, options=options, pack=settings.pack)
+        return grading.grade(settings.submission, options=settings.options, pack=settings.pack)
     except UsageError as exc:
         return GradingCrash(say.ERROR_LINE.format(message=exc.message))
     except GraderError as exc:

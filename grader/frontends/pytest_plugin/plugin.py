@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.checking.devices import DEVICE_CHOICES
 from grader.frontends import messages as say
+from grader.frontends.pytest_plugin import options
 from grader.frontends.pytest_plugin.items import (
     OUTCOME_KEY,
     SETTINGS_KEY,
@@ -29,22 +29,8 @@ from grader.frontends.pytest_plugin.items import (
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("grader", "grading a submission (conv-grader)")
     group.addoption("--grade", metavar="SUBMISSION", default=None, help=say.HELP_GRADE)
-    group.addoption("--grade-device", choices=DEVICE_CHOICES, default=None, help=say.HELP_DEVICE)
-    group.addoption("--grade-pack", metavar="NAME", default=None, help=say.HELP_PACK)
-    group.addoption("--grade-seed", metavar="N", type=int, default=None, help=say.HELP_SEED)
-    group.addoption("--grade-cell-timeout", metavar="S", type=float, default=None,
-                    help=say.HELP_CELL_TIMEOUT)
-    group.addoption("--grade-call-timeout", metavar="S", type=float, default=None,
-                    help=say.HELP_CALL_TIMEOUT)
-    group.addoption("--grade-count-cuda", action="store_true", default=None,
-                    help=say.HELP_COUNT_CUDA)
+    options.add_options(group, parser)
     group.addoption("--grade-from", metavar="RESULT.json", default=None, help=say.HELP_GRADE_FROM)
-    parser.addini("grade_device", say.HELP_DEVICE, default="auto")
-    parser.addini("grade_pack", say.HELP_PACK, default="")
-    parser.addini("grade_seed", say.HELP_SEED, default="0")
-    parser.addini("grade_cell_timeout", say.HELP_CELL_TIMEOUT, default="60")
-    parser.addini("grade_call_timeout", say.HELP_CALL_TIMEOUT, default="10")
-    parser.addini("grade_count_cuda", say.HELP_COUNT_CUDA, type="bool", default=False)
 
 
 def pytest_load_initial_conftests(
@@ -126,12 +112,15 @@ def _settings(config: pytest.Config) -> GradeSettings:
     """Options first, then their ini twins; read the pack and any saved result now, failing early."""
     from grader.catalog import registry
     from grader.errors import GraderError
+    from grader.options import grade_options
     from grader.results.model import SubmissionResult
 
     submission = Path(config.invocation_params.dir, config.getoption("grade")).resolve()
     if not submission.is_file():
         raise pytest.UsageError(say.NO_SUCH_FILE.format(path=config.getoption("grade")))
-    pack_name = config.getoption("grade_pack") or config.getini("grade_pack") or None
+    values = options.values(config)
+    pack = values.get("pack")
+    pack_name = pack if isinstance(pack, str) else None
     saved = config.getoption("grade_from")
     if saved is not None:
         try:
@@ -140,29 +129,8 @@ def _settings(config: pytest.Config) -> GradeSettings:
             raise pytest.UsageError(say.CANNOT_READ_RESULT.format(path=saved, reason=exc)) from exc
         config.stash[OUTCOME_KEY] = result
         pack_name = pack_name or result.pack
-    device = _option(config, "grade_device")
-    if device not in DEVICE_CHOICES:
-        raise pytest.UsageError(say.UNKNOWN_DEVICE.format(
-            device=device, choices=", ".join(DEVICE_CHOICES)))
     try:
-        pack = registry.load_pack(pack_name)
-        return GradeSettings(
-            submission=submission,
-            pack=pack,
-            device=device,
-            seed=int(_option(config, "grade_seed")),
-            count_cuda=bool(config.getoption("grade_count_cuda")
-                            or config.getini("grade_count_cuda")),
-            cell_timeout=float(_option(config, "grade_cell_timeout")),
-            call_timeout=float(_option(config, "grade_call_timeout")),
-        )
+        return GradeSettings(submission=submission, pack=registry.load_pack(pack_name),
+                             options=grade_options(values))
     except GraderError as exc:
         raise pytest.UsageError(exc.message) from exc
-    except ValueError as exc:
-        raise pytest.UsageError(str(exc)) from exc
-
-
-def _option(config: pytest.Config, name: str) -> str:
-    """The command-line value when given, else the ini twin's (which has the default)."""
-    value = config.getoption(name)
-    return str(value if value is not None else config.getini(name))
