@@ -205,11 +205,13 @@ def test_when_result_json_is_a_read_only_forgery_then_it_is_replaced_by_the_real
     target = out_dir / "result.json"
     target.write_text(FORGED, encoding="utf-8")
     target.chmod(0o444)
+    forged_inode = target.stat().st_ino
     report = out_dir / "report.md"
     report.symlink_to(out_dir / "result.json")  # a report link must not overwrite the result either
     done = grader_check(str(stub_copy), "--json", str(target), "--report", str(report), cwd=out_dir)
     assert done.returncode == EXIT_FAILED, done.stderr
     result = SubmissionResult.read(target)
     assert target.read_text(encoding="utf-8") != FORGED
+    assert target.stat().st_ino != forged_inode  # replaced, not rewritten (root may write 0o444)
     assert result.points < result.max_points  # the stub earns nothing, whatever the forgery said
     assert not report.is_symlink() and report.read_text(encoding="utf-8").startswith("## ")
