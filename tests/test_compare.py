@@ -83,8 +83,10 @@ def test_when_values_differ_then_the_failure_carries_input_expected_and_actual()
     expected = torch.zeros(2, 2)
     failed = failure(value(torch.ones(2, 2)), expected, input={"X": torch.eye(2), "stride": 1})
     assert failed.input == {"X": tensors.describe(torch.eye(2)), "stride": 1}
-    assert failed.expected["values"] == [[0.0, 0.0], [0.0, 0.0]]
-    assert failed.actual["values"] == [[1.0, 1.0], [1.0, 1.0]]
+    assert failed.expected == {"kind": "tensor", "dtype": "float32", "shape": [2, 2], "device": "cpu",
+                               "values": [[0.0, 0.0], [0.0, 0.0]]}
+    assert failed.actual == {"kind": "tensor", "dtype": "float32", "shape": [2, 2], "device": "cpu",
+                             "type": "torch.Tensor", "values": [[1.0, 1.0], [1.0, 1.0]]}
 
 
 def test_when_a_0d_value_differs_then_the_message_names_the_only_element() -> None:
@@ -126,7 +128,8 @@ def test_when_shapes_differ_then_shape_mismatch_is_reported_before_values() -> N
     failed = failure(value(torch.zeros(2, 3)), torch.ones(3, 2))
     assert failed.message == SHAPE_MISMATCH.format(what=WHAT, actual="(2, 3)", expected="(3, 2)")
     assert failed.mismatch is None
-    assert failed.expected == {"shape": [3, 2]}
+    assert failed.expected == {"kind": "property", "shape": [3, 2]}
+    assert failed.actual == tensors.describe(value(torch.zeros(2, 3)))
 
 
 def test_when_shapes_differ_and_actual_has_no_data_then_shape_still_comes_first() -> None:
@@ -181,7 +184,8 @@ def test_when_dtype_differs_then_assert_dtype_names_both() -> None:
     with pytest.raises(CheckFailed) as info:
         assert_dtype(value(torch.zeros(2, dtype=torch.float64)), "float32", what=WHAT, input={})
     assert info.value.message == DTYPE_MISMATCH.format(what=WHAT, actual="float64", expected="float32")
-    assert info.value.actual == {"dtype": "float64"}
+    assert (info.value.expected, info.value.actual) == (
+        {"kind": "property", "dtype": "float32"}, {"kind": "property", "dtype": "float64"})
 
 
 def test_when_dtype_matches_then_assert_dtype_passes() -> None:
@@ -193,6 +197,8 @@ def test_when_device_differs_then_assert_device_names_both() -> None:
         assert_device(value(torch.zeros(2)), "cuda", what=WHAT, input={}, hint="use X.device")
     assert info.value.message == DEVICE_MISMATCH.format(what=WHAT, actual="cpu", expected="cuda")
     assert info.value.hint == "use X.device"
+    assert (info.value.expected, info.value.actual) == (
+        {"kind": "property", "device": "cuda"}, {"kind": "property", "device": "cpu"})
 
 
 def test_when_device_has_an_index_then_assert_device_compares_the_type_only() -> None:

@@ -18,6 +18,7 @@ from grader.results.model import (
     ExecutionInfo,
     ExerciseResult,
     FreeTextAnswer,
+    Status,
     SubmissionInfo,
     SubmissionResult,
 )
@@ -38,14 +39,13 @@ def tensor(values: Any, dtype: str = "float32", device: str = "cpu") -> dict[str
     while isinstance(probe, list):
         shape.append(len(probe))
         probe = probe[0] if probe else None
-    return {"dtype": dtype, "shape": shape, "device": device, "values": values}
+    return {"kind": "tensor", "dtype": dtype, "shape": shape, "device": device, "values": values}
 
 
-def check(status: str, *, exercise: str = "corr2d", id: str = "matches", device: str = "cpu",
+def check(status: Status, *, exercise: str = "corr2d", id: str = "matches", device: str = "cpu",
           points: float = 0.0, max_points: float = 1.0, **fields: Any) -> CheckResult:
     return CheckResult(id=id, title=fields.pop("title", id.replace("_", " ")), exercise=exercise,
-                       device=device, status=status, points=points,  # type: ignore[arg-type]
-                       max_points=max_points, **fields)
+                       device=device, status=status, points=points, max_points=max_points, **fields)
 
 
 def result(checks: Sequence[CheckResult], *, name: str = "ana.ipynb",
@@ -133,13 +133,15 @@ def shapes_checks() -> tuple[CheckResult, ...]:
               expected=tensor([[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]]]),
               actual=tensor([[[1.0, 2.0], [3.0, 9.0]], [[5.0, 6.0], [7.0, 8.0]]])),
         check("failed", exercise="shapes", id="large", message="wrong large",
-              expected={"dtype": "float32", "shape": [64, 64], "device": "cpu", "values": None,
-                        "summary": {"min": -1.0, "max": 1.0, "mean": 0.0, "std": 0.5}},
-              actual={"dtype": "float32", "shape": [64, 64], "device": "cpu", "values": None,
-                      "summary": {"min": -3.0, "max": 3.0, "mean": 0.1, "std": 1.5}}),
+              expected={"kind": "tensor", "dtype": "float32", "shape": [64, 64], "device": "cpu",
+                        "values": None, "summary": {"min": -1.0, "max": 1.0, "mean": 0.0, "std": 0.5}},
+              actual={"kind": "tensor", "dtype": "float32", "shape": [64, 64], "device": "cpu",
+                      "values": None, "summary": {"min": -3.0, "max": 3.0, "mean": 0.1, "std": 1.5}}),
         check("failed", exercise="shapes", id="on_meta", device="meta", message="wrong device",
-              input={"X": {"dtype": "float32", "shape": [3, 3], "device": "meta", "values": None}},
-              expected={"device": "meta"}, actual={"device": "cpu"}),
+              input={"X": {"kind": "tensor", "dtype": "float32", "shape": [3, 3], "device": "meta",
+                           "values": None}},
+              expected={"kind": "property", "device": "meta"},
+              actual={"kind": "property", "device": "cpu"}),
         check("failed", exercise="shapes", id="nonfinite", message="NaN where finite expected",
               expected=tensor([[1.0, 2.0], [3.0, 4.0]]), actual=tensor([[1.0, "nan"], ["inf", "-inf"]]),
               mismatch={"count": 3, "total": 4, "share": 0.75, "max_abs_diff": "inf",

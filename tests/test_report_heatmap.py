@@ -43,10 +43,15 @@ def test_when_a_tensor_has_any_rank_then_its_grid_is_2d(values: object, shape: t
 
 @pytest.mark.parametrize(
     "description",
-    [{"dtype": "float32", "shape": [64, 64], "values": None}, {"dtype": "float32"},
-     {"shape": [2], "values": [[1, 2], [3]]}, {"shape": [2], "values": ["a", "b"]},
-     {"shape": [0], "values": []}, "not a tensor", None],
-    ids=["large", "dtype-only", "ragged", "strings", "empty", "string", "none"],
+    [{"kind": "tensor", "dtype": "float32", "shape": [64, 64], "values": None},
+     {"kind": "property", "dtype": "float32"},
+     {"kind": "tensor", "shape": [2], "values": [[1, 2], [3]]},
+     {"kind": "tensor", "shape": [2], "values": ["a", "b"]},
+     {"kind": "tensor", "shape": [0], "values": []},
+     {"kind": "mapping", "items": {"values": [1.0]}}, {"shape": [2], "values": [1.0, 2.0]},
+     "not a tensor", None],
+    ids=["large", "property", "ragged", "strings", "empty", "tagged-mapping", "untagged", "string",
+         "none"],
 )
 def test_when_there_are_no_numbers_to_draw_then_there_is_no_grid(description: object) -> None:
     assert tensor_grid.grid(description) is None

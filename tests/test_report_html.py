@@ -293,7 +293,8 @@ def test_when_rendered_from_json_then_the_page_is_the_same() -> None:
 def test_when_student_strings_contain_markup_then_every_one_shows_as_text() -> None:
     bad = dataclasses.replace(
         transpose_wrong(), message=SCRIPT, hint=SCRIPT, location=SCRIPT, traceback=SCRIPT,
-        exhibits=({"label": SCRIPT, "value": {"dtype": SCRIPT, "shape": [1], "values": [1.0]},
+        exhibits=({"label": SCRIPT, "value": {"kind": "tensor", "dtype": SCRIPT, "shape": [1],
+                                              "device": SCRIPT, "values": [1.0]},
                    "note": SCRIPT},),
         answer={"question": SCRIPT, "given": SCRIPT, "truth": SCRIPT, "choices": [SCRIPT],
                 "correct": False},
@@ -328,14 +329,20 @@ def test_when_the_result_is_hostile_then_the_page_stays_under_2_mb_and_says_what
     assert "left out to keep this report small" in html
 
 
+def odd_mappings(inner: st.SearchStrategy[object]) -> st.SearchStrategy[dict[str, object]]:
+    """Mappings with the keys payloads have, untagged or tagged with a kind (known or not)."""
+    found = st.dictionaries(st.sampled_from(["dtype", "shape", "device", "values", "summary", "mask",
+                                             "label", "value", "given", "choices", "count", "items",
+                                             "x"]), inner, max_size=4)
+    kinds = st.sampled_from(["tensor", "property", "mapping", "x"])
+    return found | st.builds(lambda kind, fields: {**fields, "kind": kind}, kinds, found)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
     | st.sampled_from(["nan", "inf", "-inf"]),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(["dtype", "shape", "device", "values", "summary", "mask",
-                                       "label", "value", "given", "choices", "count", "x"]),
-                      inner, max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | odd_mappings(inner),
     max_leaves=20,
 ))
 def test_when_a_result_holds_odd_data_then_every_format_still_renders(odd: object) -> None:

@@ -1,4 +1,4 @@
-"""The versioned result model: JSON round trips, schema checks and derived totals."""
+"""The versioned result model: JSON round trips, versions read and refused, derived totals."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import dataclasses
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from grader.results import SCHEMA
 from grader.results.model import (
-    SCHEMA,
     STATUSES,
     CellError,
     CheckResult,
@@ -18,19 +19,21 @@ from grader.results.model import (
     ExecutionInfo,
     ExerciseResult,
     FreeTextAnswer,
+    Status,
     SubmissionInfo,
     SubmissionResult,
+    as_status,
 )
+from grader.results.versions import SCHEMA_1
 
 
-def check(status: str, points: float = 0.0, max_points: float = 1.0, *, exercise: str = "corr2d",
-          id: str = "matches", device: str = "cpu", **details: object) -> CheckResult:
+def check(status: Status, points: float = 0.0, max_points: float = 1.0, *, exercise: str = "corr2d",
+          id: str = "matches", device: str = "cpu", **details: Any) -> CheckResult:
     return CheckResult(id=id, title=id.replace("_", " "), exercise=exercise, device=device,
-                       status=status, points=points, max_points=max_points,  # type: ignore[arg-type]
-                       **details)  # type: ignore[arg-type]
+                       status=status, points=points, max_points=max_points, **details)
 
 
-def exercise(*statuses: str) -> ExerciseResult:
+def exercise(*statuses: Status) -> ExerciseResult:
     return ExerciseResult("corr2d", "Cross-correlation",
                           tuple(check(s, id=f"check_{i}") for i, s in enumerate(statuses)))
 
@@ -40,11 +43,18 @@ def full_result() -> SubmissionResult:
     checks = (
         check("passed", 2.0, 2.0, duration=0.25),
         check("failed", 0.0, 1.0, id="keeps_dtype", message="corr2d returned float64; expected float32",
-              hint="use X.dtype", input={"X": {"dtype": "float32", "shape": [2, 2],
-                                                "values": [[1.0, "nan"], ["inf", 0.0]]}},
-              expected={"dtype": "float32"}, actual={"dtype": "float64"},
-              mismatch={"count": 1, "total": 4, "share": 0.25, "mask": [[0, 1], [0, 0]]},
-              cell=4, line=2),
+              hint="use X.dtype", input={"X": {"kind": "tensor", "dtype": "float32", "shape": [2, 2],
+                                                "device": "cpu", "values": [[1.0, "nan"], ["inf", 0.0]]},
+                                          "stride": 1},
+              expected={"kind": "property", "dtype": "float32"},
+              actual={"kind": "property", "dtype": "float64"}, cell=4, line=2),
+        check("failed", 0.0, 1.0, id="matches_conv2d", message="corr2d(X, K) is wrong",
+              expected={"kind": "tensor", "dtype": "float64", "shape": [2], "device": "cpu",
+                        "values": [1.0, 2.0]},
+              actual={"kind": "tensor", "dtype": "float32", "shape": [2], "device": "cpu",
+                      "type": "torch.Tensor", "values": [1.0, 3.0]},
+              mismatch={"count": 1, "total": 2, "share": 0.5, "max_abs_diff": 1.0, "max_index": [1],
+                        "first_index": [1], "rtol": 1e-5, "atol": 1e-5, "mask": [0, 1]}),
         check("error", 0.0, 1.0, id="runs", message="corr2d raised ValueError: no",
               traceback="Traceback ...\nValueError: no", cell=4, line=3),
         check("timeout", 0.0, 1.0, id="fast", message="corr2d did not finish within 10 s"),
@@ -52,15 +62,17 @@ def full_result() -> SubmissionResult:
               message="CUDA is not available on this machine"),
         check("passed", 1.0, 1.0, id="secret", hidden=True),
         check("failed", 0.0, 1.0, id="transpose_x", message="the answer does not match",
-              exhibits=({"label": "your X", "value": {"dtype": "int64", "shape": [2, 2],
+              exhibits=({"label": "your X", "value": {"kind": "tensor", "dtype": "int64",
+                                                      "shape": [2, 2], "device": "cpu",
                                                       "values": [[1, 0], [1, 1]]}, "note": ""},),
               answer={"question": "What happens?", "given": "unchanged", "truth": "moves",
                       "choices": ["unchanged", "moves"], "correct": False},
-              details={"ops_small": 9, "ops_large": 9}),
+              details={"ops_small": 9, "ops_large": 9,
+                       "reply": {"kind": "mapping", "items": {"kind": "a student's", "n": 1}}}),
     )
     return SubmissionResult(
         submission=SubmissionInfo(path="/subs/ana.ipynb", name="ana.ipynb", sha256="ab" * 32,
-                                  kind="notebook"),
+                                  kind="notebook", id="lms-4711"),
         pack="conv_layer", grader_version="0.1.0", torch_version="2.13.0", seed=3,
         devices=(DeviceInfo("cpu", True, True), DeviceInfo("meta", True, True),
                  DeviceInfo("cuda", False, False, "CUDA is not available on this machine")),
@@ -103,10 +115,10 @@ def test_when_result_is_written_then_read_gives_it_back(tmp_path: Path) -> None:
 
 def test_when_schema_is_another_version_then_from_dict_raises_value_error() -> None:
     data = full_result().to_dict()
-    data["schema"] = "grader.result/2"
-    with pytest.raises(ValueError, match=re.escape("grader.result/2")) as info:
+    data["schema"] = "grader.result/9"
+    with pytest.raises(ValueError, match=re.escape("grader.result/9")) as info:
         SubmissionResult.from_dict(data)
-    assert SCHEMA in str(info.value)
+    assert SCHEMA in str(info.value) and SCHEMA_1 in str(info.value)
 
 
 def test_when_schema_is_missing_then_from_dict_raises_value_error() -> None:
@@ -123,6 +135,27 @@ def test_when_a_newer_writer_adds_fields_then_from_dict_ignores_them() -> None:
     assert SubmissionResult.from_dict(data) == full_result()
 
 
+def test_when_a_check_has_an_unknown_status_then_from_dict_raises_value_error() -> None:
+    data = json.loads(full_result().to_json())
+    data["exercises"][0]["checks"][0]["status"] = "passd"
+    with pytest.raises(ValueError, match="unknown check status 'passd'"):
+        SubmissionResult.from_dict(data)
+
+
+def test_when_a_status_is_read_then_only_the_known_ones_are_statuses() -> None:
+    assert [as_status(s) for s in ("passed", "failed", "error", "timeout", "skipped")] == list(STATUSES)
+    with pytest.raises(ValueError, match="a status is one of passed, failed"):
+        as_status("not answered")
+
+
+def test_when_a_submission_has_an_id_then_it_is_written_and_read_back() -> None:
+    data = json.loads(full_result().to_json())
+    assert data["submission"]["id"] == "lms-4711"
+    del data["submission"]["id"]  # written by a grader that did not know it
+    assert SubmissionResult.from_dict(data).submission.id is None
+    assert SubmissionInfo("a.py", "a.py", "0" * 64, "module").id is None
+
+
 def test_when_result_is_a_dataclass_then_it_is_immutable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         full_result().pack = "other"  # type: ignore[misc]
@@ -134,10 +167,10 @@ def test_when_result_is_a_dataclass_then_it_is_immutable() -> None:
 def test_when_checks_have_points_then_totals_sum_them() -> None:
     result = full_result()
     assert result.points == 3.0
-    assert result.max_points == 7.0
+    assert result.max_points == 8.0
     assert result.exercises[0].points == 3.0
-    assert result.exercises[0].max_points == 7.0
-    assert len(result.checks) == 8
+    assert result.exercises[0].max_points == 8.0
+    assert len(result.checks) == 9
 
 
 def test_when_points_are_fractions_then_totals_are_rounded() -> None:
@@ -148,10 +181,10 @@ def test_when_points_are_fractions_then_totals_are_rounded() -> None:
 def test_when_to_dict_is_called_then_derived_totals_are_written() -> None:
     result = full_result()
     data = result.to_dict()
-    assert (data["points"], data["max_points"], data["complete"]) == (3.0, 7.0, True)
+    assert (data["points"], data["max_points"], data["complete"]) == (3.0, 8.0, True)
     assert data["schema"] == SCHEMA
     assert [(e["points"], e["max_points"], e["status"]) for e in data["exercises"]] == [
-        (3.0, 7.0, "error"), (0.0, 0.0, "skipped"),
+        (3.0, 8.0, "error"), (0.0, 0.0, "skipped"),
     ]
 
 
@@ -164,7 +197,7 @@ def test_when_to_dict_is_called_then_derived_totals_are_written() -> None:
     ((), "skipped"),
 ])
 def test_when_checks_have_mixed_statuses_then_exercise_status_is_the_worst(
-    statuses: tuple[str, ...], expected: str
+    statuses: tuple[Status, ...], expected: Status
 ) -> None:
     assert exercise(*statuses).status == expected
 
@@ -199,3 +232,43 @@ def test_when_check_has_device_then_item_id_is_exercise_check_and_device() -> No
     assert check("passed", exercise="conv_layer", id="matches_conv2d", device="cuda").item_id == (
         "conv_layer::matches_conv2d[cuda]"
     )
+
+
+# -- grader.result/1, read by upgrading it -----------------------------------------------------------
+
+
+def as_version_1(data: Any) -> Any:
+    """What a grader.result/1 writer made of the same result: no kind tags, no submission id."""
+    def untagged(value: Any) -> Any:
+        if isinstance(value, list):
+            return [untagged(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if value.get("kind") == "mapping":
+            return {k: untagged(v) for k, v in value["items"].items()}
+        return {k: untagged(v) for k, v in value.items() if not (k == "kind" and v in ("tensor", "property"))}
+
+    old = untagged(data)
+    old["schema"] = SCHEMA_1
+    del old["submission"]["id"]
+    return old
+
+
+def test_when_a_version_1_result_is_read_then_it_equals_the_result_it_was_written_from() -> None:
+    result = dataclasses.replace(full_result(), submission=dataclasses.replace(full_result().submission,
+                                                                              id=None))
+    old = as_version_1(json.loads(result.to_json()))
+    assert "kind" not in json.dumps(old["exercises"][0]["checks"][1]["input"])
+    assert SubmissionResult.from_dict(old) == result
+
+
+def test_when_a_version_1_value_only_looked_like_a_tensor_then_it_is_read_as_1_readers_read_it() -> None:
+    old = as_version_1(json.loads(full_result().to_json()))
+    first = old["exercises"][0]["checks"][0]
+    first["expected"] = {"shape": [3], "device": "cpu"}  # a property, as /1 readers took it
+    first["actual"] = {"type": "RuntimeError", "message": "no"}  # "type" alone: a plain mapping
+    first["details"] = {"answer": {"kind": "student", "values": [1]}}
+    check = SubmissionResult.from_dict(old).checks[0]
+    assert check.expected == {"kind": "property", "shape": [3], "device": "cpu"}
+    assert check.actual == {"type": "RuntimeError", "message": "no"}
+    assert check.details == {"answer": {"kind": "mapping", "items": {"kind": "student", "values": [1]}}}

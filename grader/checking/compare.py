@@ -3,17 +3,21 @@
 Correctness, dtype and device are separate checks, so ``assert_close`` compares values only (in
 float64, with the tolerance of the less precise of the two dtypes); ``assert_dtype`` and
 ``assert_device`` judge the rest. Messages follow torch.testing's ("Mismatched elements: 3 / 42
-(7.1%)") and go further: which input, the first differing element, expected vs got.
+(7.1%)") and go further: which input, the first differing element, expected vs got. What they
+raise carries typed payloads (``grader.results.payloads``): tensor and property descriptions, and
+the ``Mismatch`` of a comparison.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from grader.checking import tensors
 from grader.errors import CheckFailed
 from grader.probe.wire import TensorValue
+from grader.results.payloads import Described, Mismatch, Number
 
 # torch.testing's defaults, loosened for float32: a loop of sums and F.conv2d add the same
 # products in a different order, which differs by a few ulps of the partial sums.
@@ -58,7 +62,7 @@ def assert_close(
     """Raise ``CheckFailed`` unless ``actual`` has ``expected``'s shape and values."""
     import torch
 
-    details = {"input": _inputs(input), "expected": tensors.describe(expected),
+    details: dict[str, Any] = {"input": _inputs(input), "expected": tensors.describe(expected),
                "actual": tensors.describe(actual)}
     assert_shape(actual, tuple(expected.shape), what=what, input=input, hint=hint)
     if actual.data is None:
@@ -77,7 +81,7 @@ def assert_close(
     max_index = tuple(int(i) for i in torch.unravel_index(diff.argmax(), diff.shape)) \
         if diff.dim() else ()
     first = tuple(int(i) for i in bad[0]) if bad.numel() else ()
-    mismatch = {
+    mismatch: Mismatch = {
         "count": int(bad.shape[0]),
         "total": int(close.numel()),
         "share": int(bad.shape[0]) / max(1, close.numel()),
@@ -109,7 +113,7 @@ def assert_shape(
         raise CheckFailed(
             SHAPE_MISMATCH.format(what=what, actual=_shape(actual.shape), expected=_shape(shape)),
             hint=hint, input=_inputs(input), actual=tensors.describe(actual),
-            expected={"shape": list(shape)},
+            expected=tensors.properties(shape=list(shape)),
         )
 
 
@@ -119,8 +123,8 @@ def assert_dtype(
     if actual.dtype != dtype:
         raise CheckFailed(
             DTYPE_MISMATCH.format(what=what, actual=actual.dtype, expected=dtype),
-            hint=hint, input=_inputs(input), actual={"dtype": actual.dtype},
-            expected={"dtype": dtype},
+            hint=hint, input=_inputs(input), actual=tensors.properties(dtype=actual.dtype),
+            expected=tensors.properties(dtype=dtype),
         )
 
 
@@ -131,12 +135,12 @@ def assert_device(
     if actual.device_type != device_type:
         raise CheckFailed(
             DEVICE_MISMATCH.format(what=what, actual=actual.device, expected=device_type),
-            hint=hint, input=_inputs(input), actual={"device": actual.device},
-            expected={"device": device_type},
+            hint=hint, input=_inputs(input), actual=tensors.properties(device=actual.device),
+            expected=tensors.properties(device=device_type),
         )
 
 
-def _inputs(input: Mapping[str, Any]) -> dict[str, Any]:
+def _inputs(input: Mapping[str, Any]) -> dict[str, Described]:
     return {name: tensors.describe(value) for name, value in input.items()}
 
 
@@ -153,5 +157,7 @@ def _scalar(tensor: Any, index: tuple[int, ...]) -> float:
     return float(value.real if value.is_complex() else value)
 
 
-def _finite(value: float) -> float | str:
-    return value if value == value and abs(value) != float("inf") else str(value)
+def _finite(value: float) -> Number:
+    """JSON has no infinity. The greatest difference is never negative, nor NaN (which counts as
+    infinitely far from a number)."""
+    return value if math.isfinite(value) else "inf"

@@ -3,6 +3,7 @@
 Checks are plain functions ``def check(ctx: CheckContext) -> None`` that raise ``CheckFailed`` (or
 let a ``StudentCodeError`` from a call propagate). Every call goes through the channel as data and
 comes back as data; the reference solution is imported here, in the grader, and never sent over.
+What a check shows is kept in its ``Evidence``; ``grader.checking.answers`` reads structured answers.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from types import ModuleType
 from typing import Any
 
 from grader import messages
-from grader.checking import tracebacks
+from grader.checking import answers, tracebacks
 from grader.checking.channel import Channel
-from grader.checking.shown import Shown, describe_kind
+from grader.checking.evidence import Evidence
 from grader.errors import (
     CallTimedOut,
     KernelDied,
@@ -58,7 +59,7 @@ class ModuleRun:
     grad_error: Mapping[str, Any] | None = None
 
 
-class CheckContext(Shown):
+class CheckContext:
     """The handle a check gets; one per (check, device)."""
 
     def __init__(
@@ -85,9 +86,7 @@ class CheckContext(Shown):
         self.stdout = ""
         self.last_stdout = ""
         # What the report shows beside the verdict; shared with the ``on()`` twins of this context.
-        self.exhibits: list[dict[str, Any]] = []
-        self.details: dict[str, Any] = {}
-        self.answers: list[dict[str, Any]] = []
+        self.evidence = Evidence()
 
     def on(self, device: str) -> CheckContext:
         """The same context with calls placed on another device (e.g. a CPU call before a meta one)."""
@@ -200,11 +199,30 @@ class CheckContext(Shown):
         """Accept a plain ``torch.Tensor`` only; say what was returned instead."""
         if isinstance(value, wire.TensorValue) and value.is_plain:
             return value
-        got = describe_kind(value)
-        raise WrongReturn(
-            messages.WRONG_RETURN.format(name=name, expected="a torch.Tensor", got=got),
-            hint=messages.HINT_RETURN_TENSOR,
-        )
+        got = answers.describe_kind(value)
+        raise WrongReturn(messages.WRONG_RETURN.format(name=name, expected="a torch.Tensor", got=got),
+                          hint=messages.HINT_RETURN_TENSOR)
+
+    # -- what the check shows, and the structured answers it reads -----------------------------
+    def exhibit(self, label: str, value: Any, note: str = "") -> None:
+        """Show a value in the report (the student's X and X.T, a kernel's responses), pass or fail."""
+        self.evidence.exhibit(label, value, note)
+
+    def detail(self, key: str, value: Any) -> None:
+        """Report a figure for information only (an op count, a time); never judged."""
+        self.evidence.detail(key, value)
+
+    def record_answer(self, question: str, given: Any, truth: Any, choices: Sequence[str] = ()) -> bool:
+        """Keep a structured answer beside the truth computed for it; returns whether they agree."""
+        return self.evidence.record_answer(question, given, truth, choices)
+
+    def choice(self, name: str, choices: Sequence[str]) -> str:
+        """A structured answer that picks one of ``choices``; None (the stub's value) is not answered."""
+        return answers.choice(self.get(name), name, choices)
+
+    def value_answer(self, name: str, kinds: tuple[type, ...], expected: str) -> Any:
+        """A structured answer that is a value (a bool, a number); None is not answered."""
+        return answers.value_answer(self.get(name), name, kinds, expected)
 
     # -- plumbing -------------------------------------------------------------------------------
     def _send(

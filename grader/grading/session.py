@@ -16,11 +16,17 @@ from grader.catalog.model import Check, Exercise, Pack
 from grader.checking.context import CheckContext
 from grader.checking.devices import points_policy
 from grader.checking.loading import check_function
-from grader.checking.tensors import describe
 from grader.errors import CheckFailed, GraderError, StudentCodeError
 from grader.execution.runner import Runner
 from grader.options import GradeOptions
-from grader.results.model import CheckResult, DeviceInfo, ExerciseResult, FreeTextAnswer
+from grader.results.model import (
+    CheckResult,
+    DeviceInfo,
+    ExerciseResult,
+    FreeTextAnswer,
+    Status,
+    as_status,
+)
 from grader.submission import Submission
 
 #: A backstop: each function is called no more after it hangs or kills the kernel (quarantine),
@@ -74,16 +80,15 @@ class Session:
         started = time.perf_counter()
         ctx = self.context(device.name)
 
-        def result(status: str, message: str = "", details: Any = None, **fields: Any) -> CheckResult:
+        def result(status: Status, message: str = "", failed: CheckFailed | None = None,
+                   **fields: Any) -> CheckResult:
             # What the check showed (exhibits, a structured answer, figures) is kept, pass or fail.
             return CheckResult(
                 id=check.id, title=check.title, exercise=exercise.id, device=device.name,
-                status=status,  # type: ignore[arg-type]
-                points=max_points if status == "passed" else 0.0, max_points=max_points,
-                message=message, counts=counts, hidden=check.hidden, bonus=check.bonus,
-                duration=round(time.perf_counter() - started, 4),
-                exhibits=tuple(ctx.exhibits), answer=ctx.answers[-1] if ctx.answers else None,
-                details={**ctx.details, **(details or {})} or None, **fields,
+                status=status, points=max_points if status == "passed" else 0.0,
+                max_points=max_points, message=message, counts=counts, hidden=check.hidden,
+                bonus=check.bonus, duration=round(time.perf_counter() - started, 4),
+                **ctx.evidence.payloads(failed), **fields,
             )
 
         if not device.available:
@@ -96,16 +101,11 @@ class Session:
                     raise ctx.missing_error(name)
             check_function(self.checks, check)(ctx)
         except CheckFailed as failed:
-            return result(
-                # Described here too, so a check that raises with raw tensors still gives JSON.
-                "failed", failed.message, hint=failed.hint, input=describe(failed.input),
-                expected=describe(failed.expected), actual=describe(failed.actual),
-                mismatch=failed.mismatch, details=describe(failed.details),
-            )
+            return result("failed", failed.message, failed, hint=failed.hint)
         except StudentCodeError as exc:
             hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
             location = self.submission.where(exc.cell, exc.line) if exc.cell is not None else ""
-            return result(exc.status, exc.message, hint=hint, traceback=exc.traceback,
+            return result(as_status(exc.status), exc.message, hint=hint, traceback=exc.traceback,
                           cell=exc.cell, line=exc.line, location=location)
         except GraderError as exc:  # a malformed exercise definition or our own bug
             return result("error", exc.message, hint=exc.hint, internal=True)

@@ -1,8 +1,10 @@
 """Tensor descriptions from a result read as 2-D grids of numbers, and compared cell by cell.
 
-A result is data from anywhere (a saved JSON file, a newer writer, a hostile submission's
-values), so reading is defensive: anything that is not a rectangular array of numbers is no grid.
-The strings ``"nan"``, ``"inf"`` and ``"-inf"`` (JSON has no such numbers) are read back as floats.
+What is a tensor description is said by its ``kind`` (``grader.results.payloads``), never guessed
+from its keys. A result is data from anywhere (a saved JSON file, a newer writer, a hostile
+submission's values), so its fields are read defensively: anything that is not a rectangular array
+of numbers is no grid. The strings ``"nan"``, ``"inf"`` and ``"-inf"`` (JSON has no such numbers)
+are read back as floats.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-TENSOR_KEYS = frozenset({"dtype", "shape", "device", "values", "summary", "type"})
+from grader.results.payloads import tagged
+
 NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
@@ -37,24 +40,25 @@ class Grid:
         return (v for row in self.values for v in row if math.isfinite(v))
 
 
-def is_tensor(value: Any) -> bool:
-    """Whether a value is a tensor description (``grader.checking.tensors.describe``) or part of one
-    (``{"dtype": "float32"}`` from a dtype check)."""
-    return (isinstance(value, Mapping) and bool(value) and set(value) <= TENSOR_KEYS
-            and bool({"dtype", "shape", "device"} & set(value)))
+def described(value: object) -> Mapping[str, object] | None:
+    """The fields of a tensor description, or of a property description (``{"dtype": ...}`` from a
+    dtype check: part of a tensor); None for any other value."""
+    found = tagged(value)
+    return found[1] if found is not None and found[0] in ("tensor", "property") else None
 
 
-def grid(description: Any) -> Grid | None:
+def grid(description: object) -> Grid | None:
     """The values of a tensor description (``grader.checking.tensors.describe``) as a grid, or None.
 
-    None when there is nothing to draw: no values stored (large or meta tensors), a plain value,
-    or values that are not a rectangular array of numbers (a result can come from anywhere).
+    None when there is nothing to draw: no values stored (large or meta tensors), not a tensor, or
+    values that are not a rectangular array of numbers (a result can come from anywhere).
     0-D becomes 1 x 1, 1-D one row, more than 2-D its first 2-D slice.
     """
-    if not isinstance(description, Mapping) or description.get("values") is None:
+    found = tagged(description)
+    if found is None or found[0] != "tensor" or found[1].get("values") is None:
         return None
-    values = description["values"]
-    shape = _shape(description.get("shape"), values)
+    values = found[1]["values"]
+    shape = _shape(found[1].get("shape"), values)
     if shape is None:
         return None
     sliced = len(shape) > 2
@@ -70,7 +74,7 @@ def grid(description: Any) -> Grid | None:
         rows = values
     if not all(isinstance(row, list) and row for row in rows) or len({len(r) for r in rows}) != 1:
         return None
-    parsed = [[_number(v) for v in row] for row in rows]
+    parsed = [[number(v) for v in row] for row in rows]
     if any(v is None for row in parsed for v in row):
         return None
     return Grid(tuple(tuple(v for v in row if v is not None) for row in parsed), shape, sliced)
@@ -134,7 +138,8 @@ def _depth(values: Any) -> int:
     return depth
 
 
-def _number(value: Any) -> float | None:
+def number(value: object) -> float | None:
+    """A value of a tensor as a float (``"nan"`` and the infinities spelled out too), else None."""
     if isinstance(value, bool | int | float):
         return float(value)
     if isinstance(value, str):

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from grader.reports import heatmap, tensor_grid
+from grader.reports import heatmap
 from grader.results.model import CheckResult, SubmissionResult
+from grader.results.payloads import tagged
 
 TIMES = "\u00d7"
 ELLIPSIS = "\u2026"
@@ -79,16 +80,21 @@ def clip(value: Any, limit: int) -> Clip:
 
 
 def readable(value: Any, depth: int = 0) -> str:
-    """A value for people: numbers as figures, mappings as ``key: value`` pairs, a tensor by its
-    shape and dtype; JSON only as the last resort."""
+    """A value for people: numbers as figures, mappings as ``key: value`` pairs, a tensor (or what
+    a check states of one) by its shape and dtype; JSON only as the last resort."""
     if isinstance(value, str):
         return value
-    if tensor_grid.is_tensor(value):
-        values = value.get("values")
+    found = tagged(value)
+    if found is not None and found[0] == "mapping":
+        value = found[1].get("items")
+    elif found is not None:
+        fields = found[1]
+        values = fields.get("values")
         if isinstance(values, bool | int | float | str):
             return readable(values, depth + 1)
-        shape = shape_text(value["shape"]) if isinstance(value.get("shape"), list) else ""
-        return " ".join(part for part in ("tensor", shape, str(value.get("dtype", ""))) if part)
+        shape = fields.get("shape")
+        shown = shape_text(shape) if isinstance(shape, list) else ""
+        return " ".join(part for part in ("tensor", shown, str(fields.get("dtype", ""))) if part)
     if isinstance(value, Mapping) and depth < 3:
         inner = ", ".join(f"{k}: {readable(v, depth + 1)}" for k, v in list(value.items())[:50])
         return f"({inner})" if depth else inner

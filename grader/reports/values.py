@@ -3,7 +3,8 @@
 Expected and actual share one colour scale so that they compare at a glance; the difference has
 its own, centred on zero, with the cells outside the tolerance outlined. Exhibits of one check
 share a scale too (a kernel's response to x^2 beside its response to y^2). ``Pictures`` bounds
-how much one report draws.
+how much one report draws. Which values are tensors is said by their ``kind``
+(``grader.results.payloads``); their fields are read as untrusted data.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from grader.reports import heatmap, tensor_grid
 from grader.reports.heatmap import Heatmap
 from grader.reports.tensor_grid import Grid
 from grader.reports.text import Clip, Limits, clip, figure, index_text, readable, shape_text
+from grader.results.payloads import tagged
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,13 @@ def panel(label: str, value: Any, pictures: Pictures, limit: float | None = None
     note_clip = clip(note, short) if note else None
     if value is None:
         return Panel(label, note=note_clip, absent=True)
-    if not tensor_grid.is_tensor(value):
+    fields = tensor_grid.described(value)
+    if fields is None:
         return Panel(label, note=note_clip, plain=clip(value, short))
     values = pictures.grid(value)
     drawn = None
-    over = values is None and value.get("values") is not None \
-        and _cost(value.get("shape")) > pictures.cells
+    over = values is None and fields.get("values") is not None \
+        and _cost(fields.get("shape")) > pictures.cells
     pictures.refused += over
     if values is not None:
         if not pictures.take(values):
@@ -148,25 +151,26 @@ def panel(label: str, value: Any, pictures: Pictures, limit: float | None = None
         elif pictures.draw:
             scale = limit if limit is not None else tensor_grid.limit_of(values)
             drawn = heatmap.draw(values, scale, outlined)
-    shape = value.get("shape")
-    summary = value.get("summary")
+    shape = fields.get("shape")
+    summary = fields.get("summary")
     return Panel(
         label=label, note=note_clip,
-        dtype=str(value["dtype"])[:40] if "dtype" in value else None,
+        dtype=str(fields["dtype"])[:40] if "dtype" in fields else None,
         shape=tuple(shape) if isinstance(shape, list) and all(isinstance(s, int) for s in shape)
         else None,
-        device=str(value["device"])[:40] if "device" in value else None,
+        device=str(fields["device"])[:40] if "device" in fields else None,
         grid=values, heatmap=drawn, over_budget=over,
-        summary={k: figure(summary[k]) for k in ("min", "max", "mean", "std") if k in summary}
-        if isinstance(summary, Mapping) else None,
+        summary={k: figure(_figure_value(summary[k])) for k in ("min", "max", "mean", "std")
+                 if k in summary} if isinstance(summary, Mapping) else None,
     )
 
 
-def comparison(expected: Any, actual: Any, mismatch: Any, pictures: Pictures) -> Comparison | None:
+def comparison(expected: object, actual: object, mismatch: object,
+               pictures: Pictures) -> Comparison | None:
     """Expected, actual and their difference, with the differing cells marked."""
     if expected is None and actual is None:
         return None
-    if not (tensor_grid.is_tensor(expected) or tensor_grid.is_tensor(actual)):
+    if tensor_grid.described(expected) is None and tensor_grid.described(actual) is None:
         return Comparison(panel("expected", expected, pictures), panel("actual", actual, pictures),
                           None, (), None, None, 0)
     want = pictures.grid(expected)
@@ -175,7 +179,7 @@ def comparison(expected: Any, actual: Any, mismatch: Any, pictures: Pictures) ->
     found = mismatch if isinstance(mismatch, Mapping) else {}
     marks = diff = None
     if want is not None and got is not None and (want.rows, want.cols) == (got.rows, got.cols):
-        rtol, atol = _tolerances(found, expected, actual)
+        rtol, atol = _tolerances(found)
         marks = tensor_grid.differing(want, got, found.get("mask"), rtol, atol)
         diff = tensor_grid.difference(want, got)
     shown = panel("expected", expected, pictures, limit)
@@ -191,9 +195,9 @@ def comparison(expected: Any, actual: Any, mismatch: Any, pictures: Pictures) ->
     )
 
 
-def exhibits(items: Any, pictures: Pictures) -> tuple[Panel, ...]:
+def exhibits(items: Sequence[object], pictures: Pictures) -> tuple[Panel, ...]:
     """The extra tensors of a check, on one scale so that they compare (x^2's response vs y^2's)."""
-    kept = [e for e in items or () if isinstance(e, Mapping)]
+    kept = [e for e in items if isinstance(e, Mapping)]
     limit = tensor_grid.limit_of(*(pictures.grid(e.get("value")) for e in kept))
     return tuple(
         panel(str(e.get("label", ""))[: pictures.limits.label], e.get("value"), pictures, limit,
@@ -202,7 +206,7 @@ def exhibits(items: Any, pictures: Pictures) -> tuple[Panel, ...]:
     )
 
 
-def answer(data: Any, pictures: Pictures) -> Answer | None:
+def answer(data: object, pictures: Pictures) -> Answer | None:
     """A structured answer; choices compare with ``given`` and ``truth`` as the grader recorded them."""
     if not isinstance(data, Mapping):
         return None
@@ -210,7 +214,7 @@ def answer(data: Any, pictures: Pictures) -> Answer | None:
     given, truth = data.get("given"), data.get("truth")
     found = data.get("choices")
     choices: list[Any] = found if isinstance(found, list) else []
-    tensors = tensor_grid.is_tensor(given) or tensor_grid.is_tensor(truth)
+    tensors = tensor_grid.described(given) is not None or tensor_grid.described(truth) is not None
     limit = tensor_grid.limit_of(pictures.grid(given), pictures.grid(truth)) if tensors else 1.0
     correct = data.get("correct")
     return Answer(
@@ -241,23 +245,25 @@ def _cost(shape: Any) -> int:
     return min(rows, heatmap.MAX_SIDE) * min(cols, heatmap.MAX_SIDE)
 
 
-def _tolerances(mismatch: Mapping[str, Any], expected: Any, actual: Any) -> tuple[float, float]:
+def _tolerances(mismatch: Mapping[str, Any]) -> tuple[float, float]:
     rtol, atol = mismatch.get("rtol"), mismatch.get("atol")
     if isinstance(rtol, int | float) and isinstance(atol, int | float):
         return float(rtol), float(atol)
     return 0.0, 0.0  # a mismatch always states its tolerance; without one, values differ exactly
 
 
-def _attributes(expected: Any, actual: Any) -> tuple[tuple[str, str, str, bool], ...]:
-    """What a shape, dtype or device check states (its expected value has no values)."""
-    if not isinstance(expected, Mapping) or "values" in expected:  # a full description
+def _attributes(expected: object, actual: object) -> tuple[tuple[str, str, str, bool], ...]:
+    """What a shape, dtype or device check states: its expected value is a property description."""
+    found = tagged(expected)
+    if found is None or found[0] != "property":
         return ()
+    stated, seen = found[1], tensor_grid.described(actual)
     rows = []
     for key in ("shape", "dtype", "device"):
-        if key not in expected:
+        if key not in stated:
             continue
-        want = expected.get(key)
-        got = actual.get(key) if isinstance(actual, Mapping) else None
+        want = stated.get(key)
+        got = seen.get(key) if seen is not None else None
         show_want = shape_text(want) if key == "shape" and isinstance(want, list) else str(want)
         show_got = shape_text(got) if key == "shape" and isinstance(got, list) else str(got or "?")
         rows.append((key, show_want[:60], show_got[:60], got is not None and want != got))
@@ -270,13 +276,19 @@ def _mismatch(data: Mapping[str, Any]) -> Mismatch:
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     share = data.get("share")
-    max_abs = data.get("max_abs_diff", data.get("max_abs"))
+    max_abs = data.get("max_abs_diff")
     return Mismatch(
         count=number("count"), total=number("total"),
         share=float(share) if isinstance(share, int | float) else None,
         max_abs=figure(max_abs) if max_abs is not None else None,
-        max_index=index_text(data.get("max_index", data.get("where"))),
+        max_index=index_text(data.get("max_index")),
         first_index=index_text(data.get("first_index")),
         rtol=figure(data["rtol"]) if "rtol" in data else None,
         atol=figure(data["atol"]) if "atol" in data else None,
     )
+
+
+def _figure_value(value: object) -> object:
+    """A summary figure as a number again when it is a spelled-out NaN or infinity."""
+    found = tensor_grid.number(value) if isinstance(value, str) else None
+    return value if found is None else found

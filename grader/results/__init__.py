@@ -1,10 +1,13 @@
 """The result model: immutable, typed, versioned data, and the contract between grading and
-everything downstream (reports, gradebook, exports, CI outputs)."""
+everything downstream (reports, gradebook, exports, CI outputs).
+
+``model`` holds the records (a submission, its exercises and checks), ``payloads`` what a check
+shows besides its verdict, ``versions`` the versions read and written.
+"""
 
 from __future__ import annotations
 
 from grader.results.model import (
-    SCHEMA,
     STATUSES,
     CellError,
     CheckResult,
@@ -15,18 +18,43 @@ from grader.results.model import (
     Status,
     SubmissionInfo,
     SubmissionResult,
+    as_status,
 )
+from grader.results.payloads import (
+    Answer,
+    Described,
+    Exhibit,
+    Kind,
+    MappingDescription,
+    Mismatch,
+    PropertyDescription,
+    TensorDescription,
+    kind_of,
+    tagged,
+)
+from grader.results.versions import SCHEMA
 
 __all__ = [
     "SCHEMA",
     "STATUSES",
+    "Answer",
     "CellError",
     "CheckResult",
+    "Described",
     "DeviceInfo",
     "ExecutionInfo",
     "ExerciseResult",
+    "Exhibit",
     "FreeTextAnswer",
+    "Kind",
+    "MappingDescription",
+    "Mismatch",
+    "PropertyDescription",
     "Status",
     "SubmissionInfo",
     "SubmissionResult",
+    "TensorDescription",
+    "as_status",
+    "kind_of",
+    "tagged",
 ]

@@ -1,8 +1,9 @@
 """The result model: immutable, versioned, JSON in and out.
 
 Every report, gradebook and export is rendered from a ``SubmissionResult`` (or its JSON), never from
-live objects, so this module is the contract between grading and everything downstream. Values that
-describe tensors (inputs, expected, actual) are plain JSON-able mappings made by ``grader.checking.tensors``.
+live objects, so this module is the contract between grading and everything downstream. What a
+check shows besides its verdict (inputs, expected vs actual, exhibits, answers) is typed in
+``grader.results.payloads``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,23 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-SCHEMA = "grader.result/1"
+from grader.results.payloads import Answer, Described, Details, Exhibit, Inputs, Mismatch
+from grader.results.versions import READS, SCHEMA, upgrade
 
+# A Literal rather than an enum: a status is the same string in Python, in the JSON and in the
+# templates, and code that names one ("error") is still checked by mypy. ``as_status`` reads one.
 Status = Literal["passed", "failed", "error", "timeout", "skipped"]
-STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "timeout", "skipped")
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+
+def as_status(value: object) -> Status:
+    """``value`` as a status; ValueError if it is none (a result from elsewhere, a new error class)."""
+    for status in STATUSES:
+        if value == status:
+            return status
+    raise ValueError(f"unknown check status {value!r}; a status is one of {', '.join(STATUSES)}")
 
 
 @dataclass(frozen=True)
@@ -26,12 +38,12 @@ class CheckResult:
     ``location`` says where in the student's file the failure happened, as they count ("cell 4,
     line 2"; "line 37" of a module). ``internal`` marks an error that is the grader's fault.
 
-    ``exhibits`` are extra tensors a report should draw, computed on the student's own objects
-    (their image X beside X.T, a kernel's responses to x^2 and y^2): each a mapping with ``label``,
-    ``value`` (a ``grader.checking.tensors.describe`` mapping) and optional ``note``. ``answer`` is a
-    structured answer against the truth the grader computed for it: ``question``, ``given``,
-    ``truth``, ``choices`` and ``correct``. ``details`` holds figures reported for information
-    only (operation counts, timings), never judged.
+    ``input``, ``expected`` and ``actual`` are described values (``grader.results.payloads``);
+    ``mismatch`` says how the values differ when a comparison found them to. ``exhibits`` are
+    extra values a report should draw, computed on the student's own objects (their image X beside
+    X.T, a kernel's responses to x^2 and y^2). ``answer`` is a structured answer against the
+    truth the grader computed for it. ``details`` holds figures reported for information only
+    (operation counts, timings), never judged.
     """
 
     id: str
@@ -45,10 +57,10 @@ class CheckResult:
     hint: str | None = None
     counts: bool = True
     hidden: bool = False
-    input: Mapping[str, Any] | None = None
-    expected: Any = None
-    actual: Any = None
-    mismatch: Mapping[str, Any] | None = None
+    input: Inputs | None = None
+    expected: Described = None
+    actual: Described = None
+    mismatch: Mismatch | None = None
     traceback: str | None = None
     cell: int | None = None
     line: int | None = None
@@ -56,9 +68,9 @@ class CheckResult:
     internal: bool = False
     duration: float = 0.0
     bonus: bool = False
-    exhibits: tuple[Mapping[str, Any], ...] = ()
-    answer: Mapping[str, Any] | None = None
-    details: Mapping[str, Any] | None = None
+    exhibits: tuple[Exhibit, ...] = ()
+    answer: Answer | None = None
+    details: Details | None = None
 
     @property
     def item_id(self) -> str:
@@ -100,12 +112,16 @@ class ExerciseResult:
 
 @dataclass(frozen=True)
 class SubmissionInfo:
-    """Which file was graded, identified by content so a regrade can be matched to it."""
+    """Which file was graded, identified by content so a regrade can be matched to it.
+
+    ``id`` is the submission's id in a gradebook or LMS, when whoever asked for the grading knows it.
+    """
 
     path: str
     name: str
     sha256: str
     kind: Literal["notebook", "module", "unknown"]
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,10 +227,13 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SubmissionResult:
-        """Rebuild a result; rejects other schema versions instead of misreading them."""
+        """Rebuild a result; an older version is upgraded first, others are rejected instead of
+        misread, and so is a check whose status is none of ``STATUSES``."""
         schema = data.get("schema")
-        if schema != SCHEMA:
-            raise ValueError(f"unsupported result schema {schema!r}; this grader reads {SCHEMA!r}")
+        if schema not in READS:
+            raise ValueError(f"unsupported result schema {schema!r}; this grader reads "
+                             + " and ".join(repr(version) for version in READS))
+        data = upgrade(data)
         exercises = tuple(
             ExerciseResult(
                 id=e["id"],
@@ -256,7 +275,7 @@ class SubmissionResult:
 def _check(data: Mapping[str, Any]) -> CheckResult:
     """A check from JSON: lists become tuples again so a round trip compares equal."""
     check: CheckResult = _build(CheckResult, data)
-    return replace(check, exhibits=tuple(check.exhibits or ()))
+    return replace(check, status=as_status(check.status), exhibits=tuple(check.exhibits or ()))
 
 
 def _build(cls: type[Any], data: Mapping[str, Any]) -> Any:
