@@ -145,6 +145,7 @@ def shapes_checks() -> tuple[CheckResult, ...]:
         check("failed", exercise="shapes", id="nonfinite", message="NaN where finite expected",
               expected=tensor([[1.0, 2.0], [3.0, 4.0]]), actual=tensor([[1.0, "nan"], ["inf", "-inf"]]),
               mismatch={"count": 3, "total": 4, "share": 0.75, "max_abs_diff": "inf",
+                        "max_index": [0, 1], "first_index": [0, 1], "rtol": 1e-5, "atol": 1e-5,
                         "mask": [[0, 1], [1, 1]]}),
         check("failed", exercise="shapes", id="wide", message="wrong wide",
               expected=tensor([[float(i) for i in range(100)]]),

@@ -2,7 +2,8 @@
 everything downstream (reports, gradebook, exports, CI outputs).
 
 ``model`` holds the records (a submission, its exercises and checks), ``payloads`` what a check
-shows besides its verdict, ``versions`` the versions read and written.
+shows besides its verdict, ``versions`` the versions read and written and the JSON Schema of the
+current one (``json_schema()``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from grader.results.payloads import (
     kind_of,
     tagged,
 )
-from grader.results.versions import SCHEMA
+from grader.results.versions import SCHEMA, json_schema
 
 __all__ = [
     "SCHEMA",
@@ -55,6 +56,7 @@ __all__ = [
     "SubmissionResult",
     "TensorDescription",
     "as_status",
+    "json_schema",
     "kind_of",
     "tagged",
 ]

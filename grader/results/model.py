@@ -3,7 +3,7 @@
 Every report, gradebook and export is rendered from a ``SubmissionResult`` (or its JSON), never from
 live objects, so this module is the contract between grading and everything downstream. What a
 check shows besides its verdict (inputs, expected vs actual, exhibits, answers) is typed in
-``grader.results.payloads``.
+``grader.results.payloads``; the JSON Schema of the whole is ``grader.results.json_schema()``.
 """
 
 from __future__ import annotations

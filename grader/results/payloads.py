@@ -63,10 +63,11 @@ class TensorDescription(TypedDict):
 
 
 class PropertyDescription(TypedDict, total=False):
-    """What a shape, dtype or device check states about a tensor: one or more of the three."""
+    """What a shape, dtype or device check states about a tensor: one or more of the three. An
+    expected shape may be words for the shapes accepted (``"2-D, at most (5, 5)"``)."""
 
     kind: Required[Literal["property"]]
-    shape: list[int]
+    shape: list[int] | str
     dtype: str
     device: str
 

@@ -1,4 +1,4 @@
-"""Which versions of the result this grader writes and reads.
+"""Which versions of the result this grader writes and reads, and the JSON Schema of the one it writes.
 
 ``grader.result/2`` tags every described value that is not plain JSON with a ``kind`` (see
 ``grader.results.payloads``) and gives the submission an ``id``. A ``grader.result/1`` document had
@@ -10,7 +10,9 @@ draw no heatmap, where a version it does not know makes it refuse the document i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 SCHEMA = "grader.result/2"
@@ -21,6 +23,15 @@ READS = (SCHEMA, SCHEMA_1)
 #: What grader.result/1's readers took for a tensor: only these keys, and one of the first three.
 _TENSOR_KEYS_1 = frozenset({"dtype", "shape", "device", "values", "summary", "type"})
 _PROPERTY_KEYS = frozenset({"dtype", "shape", "device"})
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the result this grader writes, shipped beside the code
+    as ``grader/results/schema/grader.result-2.json``."""
+    name = SCHEMA.replace("/", "-") + ".json"
+    text = resources.files("grader.results").joinpath("schema", name).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def upgrade(data: Mapping[str, Any]) -> Mapping[str, Any]:
