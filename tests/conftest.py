@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from grader.results.model import (
     ExecutionInfo,
     ExerciseResult,
     FreeTextAnswer,
+    Status,
     SubmissionInfo,
     SubmissionResult,
 )
@@ -51,13 +53,13 @@ def _frontend_pack() -> Pack:
 
 
 def _frontend_check(
-    exercise: str, check: str, device: str, status: str, points: float, max_points: float,
-    **details: object,
+    exercise: str, check: str, device: str, status: Status, points: float, max_points: float,
+    **details: Any,
 ) -> CheckResult:
     """A CheckResult with only what a front end reads filled in."""
     return CheckResult(
         id=check, title=check.replace("_", " "), exercise=exercise, device=device,
-        status=status, points=points, max_points=max_points, **details,  # type: ignore[arg-type]
+        status=status, points=points, max_points=max_points, **details,
     )
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from grader.reports.text import DEFAULT_LIMITS, Clip, Limits, TraceLine, clip, readable, trace
 from grader.reports.values import Answer, Comparison, Panel, Pictures, answer, comparison, exhibits, panel
-from grader.results.model import CellError, CheckResult, ExerciseResult, SubmissionResult
+from grader.results.model import CellError, CheckResult, ExerciseResult, Status, SubmissionResult
 
-NOT_PASSING = ("failed", "error", "timeout")
+NOT_PASSING: tuple[Status, ...] = ("failed", "error", "timeout")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -50,7 +50,7 @@ class ExerciseRow:
     """A line of the question table, with the first thing to fix."""
 
     exercise: ExerciseResult
-    counts: Mapping[str, int]
+    counts: Mapping[Status, int]
     anchor: str | None
     first: CheckResult | None
     first_message: Clip | None
@@ -187,7 +187,7 @@ def _card(check: CheckResult, also: tuple[CheckResult, ...], title: str, anchor:
 
 def _row(exercise: ExerciseResult, anchors: Mapping[str, str], graded: bool,
          limits: Limits) -> ExerciseRow:
-    counts: dict[str, int] = {}
+    counts: dict[Status, int] = {}
     for check in exercise.checks:
         counts[check.status] = counts.get(check.status, 0) + 1
     first = exercise.first_failure if graded else None
