@@ -36,11 +36,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: pytest.Parser, args: list[str]
 ) -> None:
-    """Grading turns conftest loading off: a conftest.py beside a submission is the student's
-    code, and pytest would import it into this process, outside the kernel and its limits."""
+    """Grading keeps the student's files out of this process, before anything is loaded.
+
+    A conftest.py beside a submission is the student's code, and pytest would import it here,
+    outside the kernel and its limits: conftest loading is turned off. ``python -m pytest`` (and a
+    ``pythonpath`` setting) put the current directory or the submission's folder first on
+    ``sys.path``, where a student's ``torch.py`` would shadow torch: they are taken off.
+    """
     namespace = early_config.known_args_namespace
-    if getattr(namespace, "grade", None):
+    submission = getattr(namespace, "grade", None)
+    if submission:
+        from grader.catalog.origin import drop_unsafe_path_entries
+
         namespace.noconftest = True
+        folder = Path(early_config.invocation_params.dir, submission).resolve().parent
+        drop_unsafe_path_entries([folder])
 
 
 def pytest_configure(config: pytest.Config) -> None:
