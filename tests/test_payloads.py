@@ -10,12 +10,12 @@ import torch
 
 from grader.checking import answers
 from grader.checking.evidence import Evidence
-from grader.checking.tensors import FULL_LIMIT, describe, describe_tensor
+from grader.checking.tensors import FULL_LIMIT, describe
 from grader.errors import CheckFailed, NotImplementedYet, WrongReturn
 from grader.probe.wire import TensorValue
 from grader.reports import tensor_grid
 from grader.reports.text import readable
-from grader.results import kind_of
+from grader.results import as_mapping, as_tensor, kind_of
 
 
 def test_when_a_tensor_is_described_then_it_is_tagged_with_its_values() -> None:
@@ -38,7 +38,7 @@ def test_when_a_value_comes_from_the_kernel_then_its_device_and_exact_type_are_k
 def test_when_a_tensor_is_large_then_its_summary_spells_nan_out_like_its_values() -> None:
     large = torch.zeros(FULL_LIMIT + 1)
     large[0] = math.nan
-    described = describe_tensor(large)
+    described = as_tensor(describe(large))
     assert described["values"] is None
     assert described.get("summary") == {"min": "nan", "max": "nan", "mean": "nan", "std": "nan"}
 
@@ -110,3 +110,13 @@ def test_when_a_reader_meets_a_value_then_the_kind_alone_says_whether_it_is_a_te
     assert readable({"kind": "property", "shape": [3, 2]}) == "tensor 3 \u00d7 2"
     wrapped = describe({"kind": "x", "n": 1})
     assert readable(wrapped) == readable({"kind": "x", "n": 1}) == "kind: x, n: 1"
+
+
+def test_when_a_consumer_knows_what_a_value_is_then_it_takes_it_typed_or_is_told_it_is_not() -> None:
+    assert as_tensor(describe(torch.ones(2)))["values"] == [1.0, 1.0]
+    assert as_mapping(describe({"losses": {"1": 0.5}})) == {"losses": {"1": 0.5}}
+    assert as_mapping(describe({"kind": "x", "n": 1})) == {"kind": "x", "n": 1}
+    for wrong, take in (({"kind": "property", "shape": [2]}, as_tensor), ([1.0], as_tensor),
+                        (describe(torch.ones(2)), as_mapping), ("text", as_mapping)):
+        with pytest.raises(ValueError, match=r"^not a"):
+            take(wrong)

@@ -30,6 +30,8 @@ from grader.results.payloads import (
     Mismatch,
     PropertyDescription,
     TensorDescription,
+    as_mapping,
+    as_tensor,
     kind_of,
     tagged,
 )
@@ -55,7 +57,9 @@ __all__ = [
     "SubmissionInfo",
     "SubmissionResult",
     "TensorDescription",
+    "as_mapping",
     "as_status",
+    "as_tensor",
     "json_schema",
     "kind_of",
     "tagged",

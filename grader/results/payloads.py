@@ -11,8 +11,9 @@ more than a plain mapping says what it is in ``kind``:
   pass for one of the others.
 
 Anything else is plain JSON: null, a bool, a number, a string, a list of described values, or an
-object without ``kind`` whose values are described values. Readers dispatch on ``kind_of`` and
-never look at which keys a payload happens to have.
+object without ``kind`` whose values are described values. Readers dispatch on ``kind_of`` (or
+``tagged``) and never look at which keys a payload happens to have; a consumer that knows what a
+value is takes it with ``as_tensor`` or ``as_mapping``.
 
 TypedDicts rather than dataclasses: the payloads are JSON objects and stay JSON objects in memory,
 so ``to_dict``, ``from_dict`` and the templates need no conversion, and the code that reads them
@@ -22,7 +23,7 @@ so ``to_dict``, ``from_dict`` and the templates need no conversion, and the code
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, NotRequired, Required, TypeAlias, TypedDict
+from typing import Literal, NotRequired, Required, TypeAlias, TypedDict, cast
 
 Kind = Literal["tensor", "property", "mapping"]
 KINDS: tuple[Kind, ...] = ("tensor", "property", "mapping")
@@ -139,3 +140,23 @@ def tagged(value: object) -> tuple[Kind, Mapping[str, object]] | None:
             if kind == tag:
                 return kind, value
     return None
+
+
+def as_tensor(value: object) -> TensorDescription:
+    """``value`` as a tensor description, for a consumer that knows it is one (a gradebook reading
+    an exhibit, a test); ValueError if its ``kind`` says otherwise. Validate a result from
+    elsewhere against ``json_schema()`` first: the fields are taken as written."""
+    if kind_of(value) != "tensor":
+        raise ValueError(f"not a tensor description: {str(value)[:100]}")
+    return cast(TensorDescription, value)
+
+
+def as_mapping(value: object) -> Mapping[str, Described]:
+    """``value`` as the plain mapping it describes (a wrapped one's items); ValueError for anything
+    else, a tagged payload included."""
+    found = tagged(value)
+    if found is not None and found[0] == "mapping" and isinstance(found[1].get("items"), Mapping):
+        return cast("Mapping[str, Described]", found[1]["items"])
+    if isinstance(value, Mapping) and "kind" not in value:
+        return cast("Mapping[str, Described]", value)
+    raise ValueError(f"not a plain mapping: {str(value)[:100]}")
