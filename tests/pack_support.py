@@ -8,13 +8,17 @@ holds only its mistake and is appended to the solution's code cells by the ``var
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exercises.conv_layer import PACK
 from grader.checking.context import CheckContext
 from grader.execution.runner import InProcessRunner
 from grader.grading.pipeline import GradeOptions, grade
-from grader.results.model import CheckResult, SubmissionResult
+from grader.results import CheckResult, Exhibit, SubmissionResult, as_tensor
 from grader.submission import Submission
+
+if TYPE_CHECKING:
+    import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -44,6 +48,13 @@ def assert_full_marks(result: SubmissionResult) -> None:
     assert result.points >= result.max_points > 0
     assert {c.device for c in result.checks if c.status == "passed"} == {"cpu", "meta"}
     assert all(c.status == "skipped" for c in result.checks if c.device == "cuda")
+
+
+def exhibited(exhibit: Exhibit) -> torch.Tensor:
+    """The tensor an exhibit shows, rebuilt from its values (ValueError if it shows no tensor)."""
+    import torch
+
+    return torch.tensor(as_tensor(exhibit["value"])["values"])
 
 
 def reference_context(seed: int = 0) -> CheckContext:

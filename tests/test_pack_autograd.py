@@ -12,6 +12,7 @@ import torch
 from exercises.conv_layer import hints_autograd as hints
 from exercises.conv_layer.checks import autograd
 from grader import messages
+from grader.results import as_tensor
 from tests.pack_support import NOT_IMPLEMENTED, grade_here, lost_in, reference_context, variant_names
 
 EXERCISE = "autograd"
@@ -82,7 +83,7 @@ def test_when_the_expected_error_is_computed_then_it_is_what_torch_raises_here()
 def test_when_the_error_is_wrong_then_the_working_backward_is_shown(variant: Callable[[str], Path]) -> None:
     check = lost_in(grade_here(variant("autograd/error_mxnet_in_place")), EXERCISE)[ERROR]
     assert check.exhibits[0]["label"] == "weight.grad after Conv2D(X).sum().backward()"
-    assert check.exhibits[0]["value"]["shape"] == [1, 2]
+    assert as_tensor(check.exhibits[0]["value"])["shape"] == [1, 2]
     assert check.actual == {"type": "RuntimeError", "message":
                             "Inplace operations (a[:] = b) are not supported when recording with autograd"}
 

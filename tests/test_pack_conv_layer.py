@@ -22,6 +22,7 @@ from exercises.conv_layer.checks import learning
 from grader import messages
 from grader.checking import compare
 from grader.checking.loading import check_function, load_checks
+from grader.results import as_mapping
 from tests.pack_support import (
     ALTERNATIVES,
     NOT_IMPLEMENTED,
@@ -288,7 +289,7 @@ def test_when_learning_never_converges_then_the_losses_are_shown(variant: Callab
     lost = not_passed(grade_here(variant("learn_kernel_no_update")))
     check = lost["learn_kernel::loss_decreases[cpu]"]
     assert check.message.startswith(hints.LOSS_NOT_DECREASING.split("{")[0])
-    losses = list(check.actual["losses"].values())
+    losses = list(as_mapping(as_mapping(check.actual)["losses"]).values())
     assert len(losses) == len(learning.LOSS_STEPS) and len(set(losses)) == 1
 
 

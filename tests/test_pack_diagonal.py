@@ -14,7 +14,7 @@ from exercises.conv_layer import hints_diagonal as hints
 from exercises.conv_layer.checks import diagonal
 from grader import messages
 from solutions import conv_layer as reference
-from tests.pack_support import NOT_IMPLEMENTED, grade_here, lost_in, variant_names
+from tests.pack_support import NOT_IMPLEMENTED, exhibited, grade_here, lost_in, variant_names
 
 EXERCISE = "diagonal_edge"
 CANNOT_JUDGE = {f"{EXERCISE}::{q}[cpu]": hints.HINT_NOT_DIAGONAL
@@ -74,7 +74,7 @@ def test_when_transpose_x_is_answered_wrongly_then_x_and_its_transpose_are_shown
         f"{EXERCISE}::transpose_X[cpu]"]
     labels = [e["label"] for e in check.exhibits]
     assert labels[:2] == ["your X", "X.T"]
-    X = torch.tensor(check.exhibits[0]["value"]["values"])
+    X = exhibited(check.exhibits[0])
     assert torch.equal(X, torch.tril(torch.ones(8, 8)))
     assert check.answer == {"question": "answer_transpose_X", "given": "unchanged",
                             "truth": "changes", "choices": ["unchanged", "changes"],

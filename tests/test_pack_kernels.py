@@ -27,8 +27,8 @@ from exercises.conv_layer.checks.kernels_common import second_derivative_axes
 from grader import messages
 from grader.execution.runner import InProcessRunner
 from grader.grading.pipeline import GradeOptions, grade
-from grader.results.model import CheckResult, SubmissionResult
-from tests.pack_support import NOT_IMPLEMENTED, grade_here, lost_in, variant_names
+from grader.results import CheckResult, SubmissionResult, as_tensor
+from tests.pack_support import NOT_IMPLEMENTED, exhibited, grade_here, lost_in, variant_names
 
 EXERCISES = ("directional_edge", "second_derivative", "laplacian", "integral", "blur", "derivative_order_d")
 FOLDER = "kernels"
@@ -251,7 +251,7 @@ def test_when_an_edge_kernel_sees_both_directions_then_both_ramps_and_responses_
         along, hints.LABEL_RESPONSE_TO.format(image=along),
         across, hints.LABEL_RESPONSE_TO.format(image=across),
     ]
-    response_across = torch.tensor(check.exhibits[3]["value"]["values"])
+    response_across = exhibited(check.exhibits[3])
     assert response_across.abs().min() > 1.0  # |v1| + |v2| over the unit slope: sqrt(2)
 
 
@@ -260,7 +260,7 @@ def test_when_an_edge_kernel_swaps_the_axes_then_the_ramp_along_x_gives_zero_and
 ) -> None:
     check = checks_of("edge_swapped_axes")[RESPONDS]
     assert check.message == hints.EDGE_NO_RESPONSE.format(call=hints.EDGE_CALL.format(v="(1, 0)"))
-    along, across = (torch.tensor(check.exhibits[i]["value"]["values"]) for i in (1, 3))
+    along, across = (exhibited(check.exhibits[i]) for i in (1, 3))
     assert bool((along == 0).all()) and bool((across.abs() == 1).all())
 
 
@@ -268,7 +268,7 @@ def test_when_a_laplacian_is_anisotropic_then_its_responses_to_x2_and_y2_are_sho
     checks_of: ChecksOf
 ) -> None:
     check = checks_of("laplacian_anisotropic")[ISOTROPIC]
-    shown = {e["label"]: torch.tensor(e["value"]["values"]) for e in check.exhibits}
+    shown = {e["label"]: exhibited(e) for e in check.exhibits}
     assert set(shown) == {"response to x^2", "response to y^2"}
     assert bool((shown["response to x^2"] == 4).all()) and bool((shown["response to y^2"] == 2).all())
     assert check.message == hints.LAPLACIAN_ANISOTROPIC.format(call="laplacian_kernel()", x2="4", y2="2")
@@ -280,7 +280,7 @@ def test_when_the_second_derivative_is_given_as_the_laplacian_then_its_square_re
     for name, check_id, responses in (("laplacian_second_derivative", ZERO_SUM, (2, 0, 2)),
                                       ("second_laplacian", LINES, (2, 2, 4))):
         check = checks_of(name)[check_id]
-        shown = {e["label"]: torch.tensor(e["value"]["values"]) for e in check.exhibits}
+        shown = {e["label"]: exhibited(e) for e in check.exhibits}
         assert list(shown) == [hints.LABEL_X2, hints.LABEL_Y2, hints.LABEL_X2_Y2]
         assert [float(shown[label].mean()) for label in shown] == list(responses), name
 
@@ -312,7 +312,7 @@ def test_when_an_integral_kernel_averages_then_its_result_and_the_cumsum_are_sho
     checks_of: ChecksOf
 ) -> None:
     check = checks_of("integral_mean")[CUMSUM]
-    shown = {e["label"]: torch.tensor(e["value"]["values"]) for e in check.exhibits}
+    shown = {e["label"]: exhibited(e) for e in check.exhibits}
     assert list(shown) == [hints.INTEGRAL_LABEL_RAMP, hints.INTEGRAL_LABEL_YOURS, hints.INTEGRAL_LABEL_CUMSUM]
     ramp = shown[hints.INTEGRAL_LABEL_RAMP]
     torch.testing.assert_close(shown[hints.INTEGRAL_LABEL_CUMSUM], ramp.cumsum(0).cumsum(1))
@@ -324,7 +324,7 @@ def test_when_an_integral_kernel_has_the_wrong_shape_then_the_message_says_so_in
 ) -> None:
     check = checks_of("integral_box")[CUMSUM]
     assert check.message.startswith("integral_kernel(1, ") and "has shape (3, 3)" in check.message
-    assert check.actual["shape"] == [3, 3]
+    assert as_tensor(check.actual)["shape"] == [3, 3]
 
 
 def test_when_a_central_difference_is_given_then_it_passes_everything_but_the_minimum_size(

@@ -26,7 +26,7 @@ from exercises.conv_layer.checks.matmul_ops import CONVOLUTIONS, MATRIX_PRODUCTS
 from grader.execution.runner import InProcessRunner
 from grader.grading.pipeline import GradeOptions, grade
 from grader.probe.operations import _op_counter
-from grader.results.model import SubmissionResult
+from grader.results import SubmissionResult, as_mapping, as_tensor
 from solutions import conv_layer as reference
 from tests.pack_support import NOT_IMPLEMENTED, VARIANTS, grade_here, lost_in
 
@@ -211,7 +211,8 @@ def test_when_a_lowering_is_built_in_a_loop_then_the_counts_and_times_are_shown(
     checks = {c.item_id: c for c in result.checks}
     im2col = checks["im2col::vectorized[cpu]"]
     assert im2col.details is not None
-    small, large = im2col.details[hints.DETAIL_OPS].values()
+    small, large = as_mapping(im2col.details[hints.DETAIL_OPS]).values()
+    assert isinstance(small, int) and isinstance(large, int)
     assert small < large  # grows with the image: one round of operations per output position
     assert im2col.message == hints.NOT_VECTORIZED.format(
         call="im2col(X, (3, 2))", small=small, large=large,
@@ -219,7 +220,7 @@ def test_when_a_lowering_is_built_in_a_loop_then_the_counts_and_times_are_shown(
     assert checks["corr2d_matmul::one_matmul[cpu]"].status == "passed"
     timed = checks["corr2d_matmul::vectorized[cpu]"].details
     assert timed is not None
-    times = timed[hints.DETAIL_SECONDS]
+    times = as_mapping(timed[hints.DETAIL_SECONDS])
     assert set(times) == {hints.TIMED_STUDENT, hints.TIMED_REFERENCE}
     assert all(isinstance(t, float) and t > 0 for t in times.values())
 
@@ -230,8 +231,8 @@ def test_when_the_solution_is_vectorized_then_its_counts_are_shown_and_equal() -
                   "corr2d_matmul::vectorized[cpu]"):
         found = {c.item_id: c for c in result.checks}[check]
         assert found.details is not None
-        small, large = found.details[hints.DETAIL_OPS].values()
-        assert small == large > 0
+        small, large = as_mapping(found.details[hints.DETAIL_OPS]).values()
+        assert isinstance(large, int) and small == large > 0
     one = {c.item_id: c for c in result.checks}["corr2d_matmul::one_matmul[cpu]"]
     assert one.details is not None and one.details[hints.DETAIL_MATMULS] == {"matmul": 1}
 
@@ -255,8 +256,9 @@ def test_when_a_lowering_is_wrong_then_a_small_example_is_exhibited_beside_the_t
     exercise = check.split("::")[0]
     yours, truth = lost.exhibits
     assert (yours["label"], truth["label"]) == (hints.EXHIBIT_YOURS[exercise], hints.EXHIBIT_TRUTH[exercise])
-    assert yours["value"]["shape"] == truth["value"]["shape"] == shape
-    assert yours["value"]["values"] != truth["value"]["values"]
+    mine, right = as_tensor(yours["value"]), as_tensor(truth["value"])
+    assert mine["shape"] == right["shape"] == shape
+    assert mine["values"] != right["values"]
 
 
 def test_when_a_lowering_is_right_then_nothing_is_exhibited() -> None:
