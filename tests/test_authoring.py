@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from exercises.conv_layer import PACK
 from grader import authoring
 from grader.catalog.model import Pack
 from grader.errors import ExerciseDefinitionError
+from tests.pack_support import ROOT
 
 SOURCE = textwrap.dedent('''\
     # %% [markdown]
@@ -62,6 +65,12 @@ def test_when_the_committed_files_are_checked_then_they_are_what_the_generator_m
     capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert authoring.main(["--pack", "conv_layer", "--check"]) == 0, capsys.readouterr().err
+
+
+def test_when_authoring_runs_as_a_module_then_the_documented_command_checks_the_pack() -> None:
+    done = subprocess.run([sys.executable, "-m", "grader.authoring", "--check"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_when_a_function_region_is_stubbed_then_it_raises_at_the_region_indentation() -> None:
