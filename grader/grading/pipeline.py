@@ -33,6 +33,7 @@ from grader.results.model import (
     ExerciseResult,
     FreeTextAnswer,
     SubmissionInfo,
+    SubmissionKind,
     SubmissionResult,
 )
 from grader.submission import load_submission
@@ -46,8 +47,12 @@ def grade(
     options: GradeOptions | None = None,
     pack: Pack | str | None = None,
     runner: Callable[[GradeOptions], Runner] | None = None,
+    submission_id: str | None = None,
 ) -> SubmissionResult:
     """Grade one submission against an exercise pack and return its result.
+
+    ``submission_id`` (a student, an attempt: whatever the caller's gradebook keys on) is carried
+    in the result as ``submission.id``, untouched.
 
     Unusable input (unreadable notebook, syntax error in a module) is not raised: it comes back as
     a result whose ``error`` says what to do and whose checks are all ``error``. ``UsageError``
@@ -62,7 +67,7 @@ def grade(
     try:
         loaded = load_submission(submission)
     except SubmissionError as exc:
-        return _unusable(Path(submission), pack, options, started, exc.message)
+        return _unusable(Path(submission), submission_id, pack, options, started, exc.message)
     make_runner = runner or _kernel_runner
     active = make_runner(options)
     try:
@@ -72,14 +77,14 @@ def grade(
             try:
                 execution.result()
             except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
-                return _unusable(loaded.path, pack, options, started, exc.message)
+                return _unusable(loaded.path, submission_id, pack, options, started, exc.message)
         session = Session(loaded, active, checks, reference, devices, options, pack.needed_names)
         exercises = tuple(session.grade_exercise(exercise) for exercise in pack.exercises)
         answers = session.free_text(pack)
         info = active.execution()
     finally:
         active.close()
-    return _result(_info(loaded.path, loaded.sha256, loaded.kind), pack, options, started,
+    return _result(_info(loaded.path, submission_id, loaded.sha256, loaded.kind), pack, options, started,
                    devices, exercises, answers=answers, execution=info)
 
 
@@ -103,7 +108,8 @@ def _grader_side(
 
 
 def _unusable(
-    path: Path, pack: Pack, options: GradeOptions, started: str, message: str
+    path: Path, submission_id: str | None, pack: Pack, options: GradeOptions, started: str,
+    message: str,
 ) -> SubmissionResult:
     """A result for a submission that could not run: every check an error with one message."""
     devices = (DeviceInfo("cpu", True, True), DeviceInfo("meta", True, True))
@@ -126,7 +132,7 @@ def _unusable(
         )
         for exercise in pack.exercises
     )
-    return _result(_info(path, _sha256(path), _kind(path)), pack, options, started, devices,
+    return _result(_info(path, submission_id, _sha256(path), _kind(path)), pack, options, started, devices,
                    exercises, error=message)
 
 
@@ -150,8 +156,8 @@ def _result(
     )
 
 
-def _info(path: Path, sha256: str, kind: str) -> SubmissionInfo:
-    return SubmissionInfo(path=str(path), name=path.name, sha256=sha256, kind=kind)  # type: ignore[arg-type]
+def _info(path: Path, submission_id: str | None, sha256: str, kind: SubmissionKind) -> SubmissionInfo:
+    return SubmissionInfo(path=str(path), name=path.name, sha256=sha256, kind=kind, id=submission_id)
 
 
 def _sha256(path: Path) -> str:
@@ -163,8 +169,9 @@ def _sha256(path: Path) -> str:
         return ""
 
 
-def _kind(path: Path) -> str:
-    return {".ipynb": "notebook", ".py": "module"}.get(path.suffix, "unknown")
+def _kind(path: Path) -> SubmissionKind:
+    kinds: dict[str, SubmissionKind] = {".ipynb": "notebook", ".py": "module"}
+    return kinds.get(path.suffix, "unknown")
 
 
 def _version(distribution: str) -> str:

@@ -18,6 +18,7 @@ from grader.results.model import (
     FreeTextAnswer,
     Status,
     SubmissionInfo,
+    SubmissionKind,
     SubmissionResult,
     as_status,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "PropertyDescription",
     "Status",
     "SubmissionInfo",
+    "SubmissionKind",
     "SubmissionResult",
     "TensorDescription",
     "as_mapping",

@@ -19,6 +19,9 @@ from grader.results.versions import READS, SCHEMA, upgrade
 
 # A Literal rather than an enum: a status is the same string in Python, in the JSON and in the
 # templates, and code that names one ("error") is still checked by mypy. ``as_status`` reads one.
+#: What was graded: a notebook, a percent-format module, or a file that could not be read as either.
+SubmissionKind = Literal["notebook", "module", "unknown"]
+
 Status = Literal["passed", "failed", "error", "timeout", "skipped"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 
@@ -120,7 +123,7 @@ class SubmissionInfo:
     path: str
     name: str
     sha256: str
-    kind: Literal["notebook", "module", "unknown"]
+    kind: SubmissionKind
     id: str | None = None
 
 
@@ -220,7 +223,10 @@ class SubmissionResult:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def write(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        """Write the JSON atomically, replacing (never following) a link planted at ``path``."""
+        from grader.files import write_text_atomic
+
+        write_text_atomic(path, self.to_json() + "\n")
 
     def with_exercises(self, exercises: tuple[ExerciseResult, ...]) -> SubmissionResult:
         return replace(self, exercises=exercises)

@@ -1,0 +1,46 @@
+"""``grade()`` as the gradebook will call it: the submission id travels with the result, and the
+result file is written safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exercises.conv_layer import PACK
+from grader.execution.runner import InProcessRunner
+from grader.grading import GradeOptions, grade
+from grader.results import SubmissionResult
+
+
+def grade_stub(path: Path, submission_id: str | None) -> SubmissionResult:
+    return grade(path, pack=PACK, runner=lambda options: InProcessRunner(),
+                 options=GradeOptions(device="cpu"), submission_id=submission_id)
+
+
+def test_when_a_submission_id_is_given_then_the_result_and_its_json_carry_it(tmp_path: Path) -> None:
+    result = grade_stub(PACK.stub_module, "alice@example.edu/attempt-2")
+    assert result.submission.id == "alice@example.edu/attempt-2"
+    result.write(tmp_path / "result.json")
+    assert SubmissionResult.read(tmp_path / "result.json").submission.id == result.submission.id
+
+
+def test_when_the_submission_cannot_be_read_then_its_result_still_carries_the_id(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    result = grade_stub(broken, "bob")
+    assert result.error is not None
+    assert result.submission.id == "bob"
+
+
+def test_when_no_id_is_given_then_the_result_has_none() -> None:
+    assert grade_stub(PACK.stub_module, None).submission.id is None
+
+
+def test_when_a_link_is_planted_at_the_result_path_then_write_replaces_it(tmp_path: Path) -> None:
+    canary = tmp_path / "canary.txt"
+    canary.write_text("keep me")
+    target = tmp_path / "result.json"
+    target.symlink_to(canary)
+    grade_stub(PACK.stub_module, None).write(target)
+    assert canary.read_text() == "keep me"
+    assert not target.is_symlink()
+    assert SubmissionResult.read(target).pack == PACK.id
