@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from grader.catalog.model import ANY_DEVICE, TENSOR_DEVICES, Check, Device, Exercise, FreeText, Pack
 from grader.checking.answers import describe_kind
+from grader.checking.calls import CallResult, ModuleRun
 from grader.checking.compare import assert_close, assert_device, assert_dtype, assert_shape, tolerance
-from grader.checking.context import CallResult, CheckContext, ModuleRun
+from grader.checking.context import CheckContext
 from grader.checking.tensors import describe
 from grader.errors import (
     CheckFailed,

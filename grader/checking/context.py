@@ -10,53 +10,23 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 from grader import messages
-from grader.checking import answers, tracebacks
+from grader.checking import answers, calls, tracebacks
+from grader.checking.calls import SEQUENCE, CallResult, ModuleRun
 from grader.checking.channel import Channel
 from grader.checking.evidence import Evidence
 from grader.errors import (
     CallTimedOut,
     KernelDied,
     MissingName,
-    ResultTooLarge,
     StudentCodeError,
-    StudentRaised,
     WrongReturn,
 )
 from grader.probe import wire
 from grader.submission import Submission
-
-#: What a list arrives as: the wire format keeps lists and tuples apart, callers accept either.
-SEQUENCE = (list, tuple)
-
-
-@dataclass(frozen=True)
-class CallResult:
-    """What came back from one call: the value, and gradients / inputs / op counts if asked."""
-
-    value: Any
-    grads: tuple[Any, ...] = ()
-    grad_error: Mapping[str, Any] | None = None
-    inputs_after: tuple[Any, ...] = ()
-    ops: Mapping[str, int] = field(default_factory=dict)
-    stdout: str = ""
-
-
-@dataclass(frozen=True)
-class ModuleRun:
-    """What came back from building the student's module and running it."""
-
-    is_module: bool
-    type_name: str
-    parameters: Mapping[str, wire.TensorValue]
-    attributes: Mapping[str, str]
-    output: Any = None
-    grads: Mapping[str, Any] = field(default_factory=dict)
-    grad_error: Mapping[str, Any] | None = None
 
 
 class CheckContext:
@@ -132,11 +102,11 @@ class CheckContext:
             kwargs=kwargs,
         )
         return CallResult(
-            value=self._decode(reply.get("value"), buffers),
-            grads=tuple(self._decode(reply.get("grads", {"$list": []}), buffers, SEQUENCE)),
-            grad_error=self._decode(reply.get("grad_error"), buffers),
-            inputs_after=tuple(self._decode(reply.get("inputs_after", {"$list": []}), buffers, SEQUENCE)),
-            ops=self._decode(reply.get("ops", {"$dict": {}}), buffers, dict),
+            value=calls.decode(reply.get("value"), buffers),
+            grads=tuple(calls.decode(reply.get("grads", {"$list": []}), buffers, SEQUENCE)),
+            grad_error=calls.decode(reply.get("grad_error"), buffers),
+            inputs_after=tuple(calls.decode(reply.get("inputs_after", {"$list": []}), buffers, SEQUENCE)),
+            ops=calls.decode(reply.get("ops", {"$dict": {}}), buffers, dict),
             stdout=self.last_stdout,
         )
 
@@ -162,18 +132,18 @@ class CheckContext:
         )
         return ModuleRun(
             is_module=bool(reply.get("is_module")),
-            type_name=str(self._decode(reply.get("type", ""), buffers)),
-            parameters=self._decode(reply.get("parameters", {"$dict": {}}), buffers, dict),
-            attributes=self._decode(reply.get("attributes", {"$dict": {}}), buffers, dict),
-            output=self._decode(reply.get("output"), buffers),
-            grads=self._decode(reply.get("grads", {"$dict": {}}), buffers, dict),
-            grad_error=self._decode(reply.get("grad_error"), buffers),
+            type_name=str(calls.decode(reply.get("type", ""), buffers)),
+            parameters=calls.decode(reply.get("parameters", {"$dict": {}}), buffers, dict),
+            attributes=calls.decode(reply.get("attributes", {"$dict": {}}), buffers, dict),
+            output=calls.decode(reply.get("output"), buffers),
+            grads=calls.decode(reply.get("grads", {"$dict": {}}), buffers, dict),
+            grad_error=calls.decode(reply.get("grad_error"), buffers),
         )
 
     def get(self, name: str) -> Any:
         """The value of a variable in the student's namespace (structured or free-text answers)."""
         reply, buffers = self._send({"op": "get", "name": name}, name)
-        return self._decode(reply.get("value"), buffers)
+        return calls.decode(reply.get("value"), buffers)
 
     def warm_up(self, devices: Sequence[str], timeout: float) -> None:
         """Let torch pay its one-time costs (meta decompositions, a CUDA context) untimed."""
@@ -184,7 +154,7 @@ class CheckContext:
     def kinds(self, names: Sequence[str]) -> dict[str, str]:
         """What each name is in the student's namespace: function, class, value:..., missing."""
         reply, buffers = self._send({"op": "describe", "names": list(names)}, "describe")
-        kinds = self._decode(reply.get("kinds", {"$dict": {}}), buffers, dict)
+        kinds = calls.decode(reply.get("kinds", {"$dict": {}}), buffers, dict)
         return {str(k): str(v) for k, v in kinds.items()}
 
     def missing_error(self, name: str) -> MissingName:
@@ -231,7 +201,7 @@ class CheckContext:
         """Send a request; map any non-ok status to the matching student error."""
         buffers: list[bytes] = []
         for key, value in values.items():
-            request[key] = wire.encode(_as_wire(value), buffers, max_bytes=2**31)
+            request[key] = wire.encode(calls.as_wire(value), buffers, max_bytes=2**31)
         request.update(device=self.device, seed=self.seed, max_bytes=self._max_result_bytes)
         if name in self._quarantine:
             earlier = self._quarantine[name]
@@ -246,54 +216,11 @@ class CheckContext:
             raise KernelDied(messages.PROBE_BROKE.format(name=name, detail="not a mapping"))
         self.last_stdout = stdout
         self.stdout += stdout
-        status = reply.get("status")
-        if status == "ok":
+        if reply.get("status") == "ok":
             return reply, out
-        self._raise_for(status, reply, name)
-        raise AssertionError("unreachable")
-
-    def _raise_for(self, status: Any, reply: Mapping[str, Any], name: str) -> None:
-        if status == "missing":
-            raise self.missing_error(name)
-        if status == "not_callable":
-            raise MissingName(messages.NOT_CALLABLE.format(name=name, type=reply.get("type")))
-        if status == "no_attribute":
-            raise StudentRaised(messages.NO_ATTRIBUTE.format(
-                name=name, attribute=reply.get("attribute"), type=reply.get("type")))
-        if status == "too_large":
-            raise ResultTooLarge(messages.TOO_LARGE.format(name=name, detail=reply.get("message")))
-        if status == "interrupted":
-            raise CallTimedOut(messages.CALL_TIMEOUT.format(name=name, seconds=self._call_timeout))
-        if status == "raised":
-            exc = reply.get("exception") or {}
-            raise self.student_exception(name, exc)
-        raise KernelDied(messages.PROBE_BROKE.format(name=name, detail=reply.get("message", status)))
+        raise calls.error_for(reply, name, call_timeout=self._call_timeout,
+                              missing=self.missing_error, raised=self.student_exception)
 
     def student_exception(self, name: str, exc: Mapping[str, Any]) -> StudentCodeError:
         """Turn an exception the probe reported into NotImplementedYet or StudentRaised."""
         return tracebacks.student_exception(self._submission, name, exc)
-
-    def _decode(
-        self, data: Any, buffers: list[bytes], kind: type | tuple[type, ...] | None = None
-    ) -> Any:
-        """Decode a reply; a reply that breaks the wire format is the kernel's fault, not ours."""
-        try:
-            value = wire.decode(data, buffers)
-        except (wire.WireError, RecursionError, ValueError, TypeError, OverflowError) as exc:
-            raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail=exc)) from None
-        if kind is not None and not isinstance(value, kind):
-            raise KernelDied(messages.PROBE_BROKE.format(name="a call", detail="wrong reply shape"))
-        return value
-
-
-def _as_wire(value: Any) -> Any:
-    """Inputs are grader-made tensors; send CPU copies (the probe places them on the device)."""
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.detach().to("cpu") if value.device.type != "meta" else value
-    if isinstance(value, list | tuple):
-        return type(value)(_as_wire(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _as_wire(v) for k, v in value.items()}
-    return value
