@@ -44,3 +44,18 @@ def test_when_a_link_is_planted_at_the_result_path_then_write_replaces_it(tmp_pa
     assert canary.read_text() == "keep me"
     assert not target.is_symlink()
     assert SubmissionResult.read(target).pack == PACK.id
+
+
+def test_when_a_function_returns_a_complex_tensor_then_the_result_is_still_valid_json(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "complex.py"
+    path.write_text(PACK.stub_module.read_text() + "\n\ndef corr2d(X, K):\n"
+                    "    h, w = K.shape\n"
+                    "    return torch.zeros(X.shape[0] - h + 1, X.shape[1] - w + 1,"
+                    " dtype=torch.complex64)\n")
+    result = grade_stub(path, None)
+    failed = [c for c in result.checks if c.exercise == "corr2d" and c.status == "failed"]
+    assert failed and any("complex64" in c.message for c in failed)
+    result.write(tmp_path / "result.json")
+    assert SubmissionResult.read(tmp_path / "result.json").points == result.points

@@ -70,7 +70,9 @@ def describe_tensor(value: Any) -> TensorDescription:
         "device": str(tensor.device),
         "values": None,
     }
-    if tensor.is_meta:
+    if tensor.is_meta or tensor.is_complex():
+        # Meta tensors have no values; complex ones have no JSON number for theirs (and no answer
+        # of this section is complex): the dtype says what went wrong.
         return data
     tensor = tensor.to("cpu")
     if tensor.numel() <= FULL_LIMIT:
