@@ -4,7 +4,9 @@
 
 1. ``python -c "import torch"``: the floor any grading of torch code pays;
 2. a bare nbclient execution of the notebook (what nbmake-style tools do);
-3. ``grader check NOTEBOOK --device cpu``: load, execute, every check, the summary.
+3. ``grader check NOTEBOOK --device cpu``: load, execute, every check, the summary;
+4. with ``--baseline-python PY``: the same ``grader check`` run by another installation's
+   interpreter (an older checkout's venv), to measure a change side by side in one run.
 
 The commands alternate so that machine noise hits them alike; medians are reported with the
 ratios. Target: grading at most 1.3x the bare execution. Run by hand; nothing here is asserted.
@@ -16,6 +18,7 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,18 +29,24 @@ BARE = (
 )
 
 
-def commands(notebook: Path) -> dict[str, list[str]]:
-    return {
+def commands(notebook: Path, baseline: str | None = None) -> dict[str, list[str]]:
+    def check(python: str) -> list[str]:
+        return [python, "-m", "grader", "check", str(notebook), "--device", "cpu", "--no-color"]
+
+    runs = {
         "import torch": [sys.executable, "-c", "import torch"],
         "bare nbclient": [sys.executable, "-c", BARE, str(notebook)],
-        "grader check": [sys.executable, "-m", "grader", "check", str(notebook), "--device", "cpu",
-                         "--no-color"],
+        "grader check": check(sys.executable),
     }
+    if baseline is not None:
+        runs["baseline check"] = check(baseline)
+    return runs
 
 
 def time_once(command: list[str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    # From a neutral folder: `python -m grader` in a checkout would import that checkout's grader.
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tempfile.gettempdir())
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -48,8 +57,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebook", nargs="?", default=str(ROOT / "solutions" / "conv_layer.ipynb"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline-python", metavar="PY",
+                        help="also time grader check with this interpreter (another installation)")
     args = parser.parse_args()
-    runs = commands(Path(args.notebook))
+    runs = commands(Path(args.notebook), args.baseline_python)
     for command in runs.values():  # warm the page cache and .pyc files; not counted
         time_once(command)
     times: dict[str, list[float]] = {name: [] for name in runs}
@@ -64,6 +75,8 @@ def main() -> None:
     print(f"grader check / bare nbclient = {check / bare:.2f}  (target <= 1.30)")
     print(f"grader check / import torch  = {check / torch_import:.2f}")
     print(f"bare nbclient / import torch = {bare / torch_import:.2f}")
+    if "baseline check" in median:
+        print(f"grader check / baseline check = {check / median['baseline check']:.2f}")
 
 
 if __name__ == "__main__":
