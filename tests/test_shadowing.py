@@ -92,3 +92,22 @@ def test_when_the_student_folder_shadows_our_names_then_no_front_end_runs_any_of
     # The stub fails every check (exit 1) against the installed pack's 51 points: graded for real.
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
     assert "0/51" in done.stdout
+
+
+def test_when_the_student_folder_has_a_pytest_ini_then_pytest_with_the_course_config_ignores_it(
+    tmp_path: Path,
+) -> None:
+    # pytest reads the ini file of the folder it runs in: a student's could load their own plugin
+    # before ours. The README says to name the course's configuration with -c; this is that.
+    student = tmp_path / "student"
+    student.mkdir()
+    plant(student, with_grader=False)
+    (student / "pytest.ini").write_text("[pytest]\naddopts = -p evilplugin\n")
+    (student / "evilplugin.py").write_text(MARKER.format(folder=str(student), name="evilplugin"))
+    course = tmp_path / "course.ini"
+    course.write_text("[pytest]\n")
+    done, pid = run([sys.executable, "-m", "pytest", "-c", str(course), "-p", "no:cacheprovider",
+                     "--grade", "sub.ipynb"], student)
+    assert ran_in(student, pid) == []
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "0/51" in done.stdout
