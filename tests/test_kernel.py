@@ -6,7 +6,6 @@ one kernel and show that it keeps working after each failure.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,7 +109,7 @@ Misbehaving = tuple[KernelRunner, CheckContext]
 
 def make_context(runner: KernelRunner, submission: Submission, timeout: float = 2.0) -> CheckContext:
     return CheckContext(
-        channel=runner, submission=submission, reference=types.ModuleType("reference"),
+        channel=runner, submission=submission,
         device="cpu", seed=0, call_timeout=timeout, max_result_bytes=2**24,
     )
 

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import types
 from pathlib import Path
 
 import pytest
@@ -51,7 +50,7 @@ class RecordingLauncher:
 
 def context(runner: KernelRunner, path: Path) -> CheckContext:
     return CheckContext(
-        channel=runner, submission=load_submission(path), reference=types.ModuleType("reference"),
+        channel=runner, submission=load_submission(path),
         device="cpu", seed=0, call_timeout=30, max_result_bytes=2**24,
     )
 

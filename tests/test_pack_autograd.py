@@ -13,7 +13,7 @@ from exercises.conv_layer import hints_autograd as hints
 from exercises.conv_layer.checks import autograd
 from grader import messages
 from grader.results import as_tensor
-from tests.pack_support import NOT_IMPLEMENTED, grade_here, lost_in, reference_context, variant_names
+from tests.pack_support import NOT_IMPLEMENTED, check_context, grade_here, lost_in, variant_names
 
 EXERCISE = "autograd"
 ERROR = f"{EXERCISE}::error_is_torchs[cpu]"
@@ -75,7 +75,7 @@ def test_when_a_cuda_only_variant_is_graded_on_cuda_then_it_loses_its_cuda_check
 def test_when_the_expected_error_is_computed_then_it_is_what_torch_raises_here() -> None:
     with pytest.raises(RuntimeError) as raised:
         torch.ones(2, 2, requires_grad=True).mul(2).backward()
-    ctx = reference_context()
+    ctx = check_context()
     expected = autograd._raised(lambda: autograd._book_layer(ctx)(torch.ones(6, 8).double()).backward())
     assert expected == ("RuntimeError", str(raised.value))
 

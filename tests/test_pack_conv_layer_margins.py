@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from exercises.conv_layer.checks import learning
 from solutions import conv_layer as reference
-from tests.pack_support import reference_context
+from tests.pack_support import check_context
 
 ALTERNATIVES = Path(__file__).resolve().parent / "fixtures" / "alternatives"
 
@@ -63,7 +63,7 @@ RAND_START_LEARN_KERNEL = runpy.run_path(str(ALTERNATIVES / "vectorized.py"))["l
 def test_when_the_reference_learns_the_random_data_of_any_seed_then_it_lands_well_inside_the_tolerance(
     seed: int, start: str
 ) -> None:
-    task = learning.random_task(reference_context(seed))
+    task = learning.random_task(check_context(seed))
     learn: Callable[..., torch.Tensor] = (
         reference.learn_kernel if start == "nn.Conv2d" else RAND_START_LEARN_KERNEL)
 
@@ -79,4 +79,4 @@ def test_when_the_reference_learns_the_random_data_of_any_seed_then_it_lands_wel
               for s in learning.LOSS_STEPS]
     assert all(after < before / 2 for before, after in itertools.pairwise(losses)), losses
     assert losses[-1] > 1e-8
-    assert not torch.equal(task.kernel, learning.random_task(reference_context(seed + 1)).kernel)
+    assert not torch.equal(task.kernel, learning.random_task(check_context(seed + 1)).kernel)

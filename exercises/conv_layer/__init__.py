@@ -4,8 +4,10 @@ Declarative and cheap to import (no torch): listing exercises and collecting tes
 module only. The section's own code (exercises.md section 0) is declared here, the book's
 exercises (sections 1 to 4) in ``exercises.conv_layer.book_exercises``. The check functions live
 in ``exercises.conv_layer.checks``, the messages and hints in ``exercises.conv_layer.hints``
-(section 0) and ``hints_<section>`` modules, and the reference solution, which is also the source
-the stubs are generated from (``python -m grader.authoring``), in ``solutions/conv_layer.py``.
+(section 0) and ``hints_<section>`` modules. The checks' truth comes from torch and from
+``exercises.conv_layer.truth``; the worked solution, the source the stubs are generated from
+(``python -m grader.authoring``) and the proof of the checks, is ``solutions/conv_layer.py`` in the
+course's checkout only: the installed package does not contain it.
 
 Points count on the devices that exist everywhere (``cpu``, ``meta``) so a score does not depend on
 the grading machine; the ``cuda`` variants are extra evidence unless a course counts them.

@@ -140,7 +140,7 @@ DETAIL_MATMULS = "matrix multiplications"
 DETAIL_CONVOLUTIONS = "torch convolutions"
 DETAIL_SECONDS = "seconds on a 64 x 64 image with a 3 x 3 kernel (for information, never judged)"
 TIMED_STUDENT = "corr2d_matmul"
-TIMED_REFERENCE = "the double-loop corr2d (the reference)"
+TIMED_REFERENCE = "the book's double-loop corr2d"
 TIMING_FAILED = "did not finish: {message}"
 SIZE_LABEL = "{size} x {size}"
 

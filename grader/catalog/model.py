@@ -61,11 +61,13 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Pack:
-    """An exercise pack: the questions, the module with their checks and the reference solution.
+    """An exercise pack: the questions, the module with their checks, the stubs students start from.
 
-    ``checks_module`` is a dotted name; the reference is ``solution_module``, loaded by its path
-    in the grader process only. It is deliberately not an installed package, so the student's
-    kernel (same interpreter, same site-packages) cannot simply import the answers.
+    ``checks_module`` is a dotted name. The checks compute their own truth, so grading needs
+    nothing else. ``solution_module`` and ``solution_notebook`` are the worked solutions, the
+    source the stubs are generated from and the proof that the checks are right: they exist only
+    in the course's checkout (``solutions/``), never in the installed package, so neither a
+    student's install nor their kernel holds the answers.
     """
 
     id: str

@@ -2,7 +2,7 @@
 
 Checks are plain functions ``def check(ctx: CheckContext) -> None`` that raise ``CheckFailed`` (or
 let a ``StudentCodeError`` from a call propagate). Every call goes through the channel as data and
-comes back as data; the reference solution is imported here, in the grader, and never sent over.
+comes back as data; the truth a check judges by is computed here, in the grader, and never sent over.
 What a check shows is kept in its ``Evidence``; ``grader.checking.answers`` reads structured answers.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from types import ModuleType
 from typing import Any
 
 from grader import messages
@@ -37,7 +36,6 @@ class CheckContext:
         *,
         channel: Channel,
         submission: Submission,
-        reference: ModuleType,
         device: str,
         seed: int,
         call_timeout: float,
@@ -46,7 +44,6 @@ class CheckContext:
     ) -> None:
         self.device = device
         self.seed = seed
-        self.reference = reference
         self._channel = channel
         self._submission = submission
         self._call_timeout = call_timeout
@@ -73,7 +70,7 @@ class CheckContext:
 
     @property
     def torch_device(self) -> Any:
-        """Where the reference is computed: the check's device (the CPU for ``meta`` checks)."""
+        """Where the truth is computed: the check's device (the CPU for ``meta`` checks)."""
         import torch
 
         return torch.device("cpu" if self.device == "meta" else self.device)

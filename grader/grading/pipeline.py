@@ -1,8 +1,8 @@
 """``grade()``: one submission in, one ``SubmissionResult`` out. Every front end calls this.
 
 It holds no global state, so a process pool or a cluster can call it for many submissions at once.
-The kernel starts (and runs the student's cells) while this process imports torch and the reference
-solution: the two start-up costs overlap instead of adding up.
+The kernel starts (and runs the student's cells) while this process imports torch and the checks:
+the two start-up costs overlap instead of adding up.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from grader import messages
 from grader.catalog.model import Pack
 from grader.catalog.registry import load_pack
 from grader.checking.devices import points_policy
-from grader.checking.loading import load_checks, load_reference
+from grader.checking.loading import load_checks
 from grader.errors import (
     KernelDied,
     SubmissionError,
@@ -73,12 +73,12 @@ def grade(
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             execution = pool.submit(active.start, loaded)
-            reference, checks, devices = _grader_side(pack, options, early)
+            checks, devices = _grader_side(pack, options, early)
             try:
                 execution.result()
             except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
                 return _unusable(loaded.path, submission_id, pack, options, started, exc.message)
-        session = Session(loaded, active, checks, reference, devices, options, pack.needed_names)
+        session = Session(loaded, active, checks, devices, options, pack.needed_names)
         exercises = tuple(session.grade_exercise(exercise) for exercise in pack.exercises)
         answers = session.free_text(pack)
         info = active.execution()
@@ -102,9 +102,9 @@ def _plan(options: GradeOptions) -> tuple[DeviceInfo, ...]:
 
 def _grader_side(
     pack: Pack, options: GradeOptions, devices: tuple[DeviceInfo, ...] | None
-) -> tuple[ModuleType, ModuleType, tuple[DeviceInfo, ...]]:
-    """What the grader needs of its own (torch, reference, checks): loaded while the kernel runs."""
-    return load_reference(pack), load_checks(pack), devices or _plan(options)
+) -> tuple[ModuleType, tuple[DeviceInfo, ...]]:
+    """What the grader needs of its own (torch, the checks): loaded while the kernel runs."""
+    return load_checks(pack), devices or _plan(options)
 
 
 def _unusable(

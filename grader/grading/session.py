@@ -1,6 +1,6 @@
 """Grading one submission's checks: what they share, and how each one's verdict is reached.
 
-A ``Session`` holds the kernel, the loaded checks and reference, the devices, the names found
+A ``Session`` holds the kernel, the loaded checks, the devices, the names found
 missing (asked once, so a missing function is named without being called) and the functions
 quarantined after they hung or killed the kernel (so one hang cannot cost every other exercise).
 """
@@ -36,21 +36,20 @@ WARM_UP_TIMEOUT = 120.0
 
 
 class Session:
-    """What every check of one submission shares: the kernel, the loaded checks and reference,
-    the devices, the names found missing and the functions quarantined after hanging."""
+    """What every check of one submission shares: the kernel, the loaded checks, the devices,
+    the names found missing and the functions quarantined after hanging."""
 
     def __init__(
         self,
         submission: Submission,
         runner: Runner,
         checks: ModuleType,
-        reference: ModuleType,
         devices: tuple[DeviceInfo, ...],
         options: GradeOptions,
         needed: tuple[str, ...],
     ) -> None:
         self.submission, self.runner, self.checks = submission, runner, checks
-        self.reference, self.devices, self.options = reference, devices, options
+        self.devices, self.options = devices, options
         self.quarantine: dict[str, StudentCodeError] = {}
         ctx = self.context("cpu")
         try:
@@ -61,7 +60,7 @@ class Session:
 
     def context(self, device: str) -> CheckContext:
         return CheckContext(
-            channel=self.runner, submission=self.submission, reference=self.reference, device=device,
+            channel=self.runner, submission=self.submission, device=device,
             seed=self.options.seed, call_timeout=self.options.call_timeout,
             max_result_bytes=self.options.max_result_bytes, quarantine=self.quarantine,
         )

@@ -1,15 +1,18 @@
 """What the conv_layer checks share: seeded inputs, the truth from torch, and the book's data.
 
-The truth is computed here, in the grader, from ``torch.nn.functional.conv2d`` in float64 on the
-check's device (float64 keeps it exact enough to judge a float32 answer by float32 tolerances).
+The truth is computed in the grader from ``torch.nn.functional.conv2d`` in float64 on the check's
+device (``exercises.conv_layer.truth``; float64 keeps it exact enough to judge a float32 answer by
+float32 tolerances), never from the worked solutions.
 """
 
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 
+from exercises.conv_layer.truth import conv_truth
 from grader.pack import CheckContext, TensorValue
+
+__all__ = ["BOOK_KERNEL", "book_image", "book_kernel", "conv_truth", "randint", "randn", "same", "values"]
 
 
 def randn(ctx: CheckContext, salt: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
@@ -20,13 +23,6 @@ def randn(ctx: CheckContext, salt: int, *shape: int, dtype: torch.dtype = torch.
 def randint(ctx: CheckContext, salt: int, low: int, high: int) -> int:
     """A seeded integer in [low, high]."""
     return int(torch.randint(low, high + 1, (1,), generator=ctx.generator(salt)))
-
-
-def conv_truth(X: torch.Tensor, K: torch.Tensor, device: torch.device) -> torch.Tensor:
-    """Valid 2-D cross-correlation by torch's own conv2d, in float64."""
-    X64 = X.to(device=device, dtype=torch.float64)
-    K64 = K.to(device=device, dtype=torch.float64)
-    return F.conv2d(X64[None, None], K64[None, None])[0, 0]
 
 
 def book_image() -> torch.Tensor:

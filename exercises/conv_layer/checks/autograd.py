@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from exercises.conv_layer import hints_autograd as hints
 from exercises.conv_layer.checks._common import book_image, conv_truth, randn, same
+from exercises.conv_layer.truth import BookConv2D
 from grader.pack import (
     CheckContext,
     CheckFailed,
@@ -86,15 +87,15 @@ def autograd_backpropagates(ctx: CheckContext) -> None:
 
 # --- the truth, computed with the installed PyTorch ----------------------------------------------
 def _book_layer(ctx: CheckContext) -> torch.nn.Module:
-    """The reference Conv2D((1, 2)) in float64, with the book's kernel."""
-    layer = ctx.reference.Conv2D((1, 2)).double()
+    """The book's printed Conv2D((1, 2)) in float64, with the book's kernel."""
+    layer = BookConv2D((1, 2)).double()
     with torch.no_grad():
         layer.weight.copy_(torch.tensor([[1.0, -1.0]]))
-    return layer  # type: ignore[no-any-return]
+    return layer
 
 
 def _working_backward(ctx: CheckContext) -> Any:
-    """weight.grad after a scalar loss through the reference Conv2D: what does work."""
+    """weight.grad after a scalar loss through the book's Conv2D: what does work."""
     layer = _book_layer(ctx)
     layer(book_image().double()).sum().backward()
     return layer.weight.grad

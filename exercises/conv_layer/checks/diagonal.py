@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 
 from exercises.conv_layer import hints_diagonal as hints
-from exercises.conv_layer.checks._common import book_kernel
+from exercises.conv_layer.checks._common import book_kernel, conv_truth
 from grader.pack import CheckContext, CheckFailed
 
 __all__ = [
@@ -35,7 +35,7 @@ def diagonal_has_diagonal_edge(ctx: CheckContext) -> None:
     """For each size, an n x n real image whose response to [[1, -1]] lies along one diagonal."""
     for n in SIZES:
         X = _image(ctx, n)
-        Y = ctx.reference.corr2d(X, book_kernel().double())
+        Y = conv_truth(X, book_kernel().double())
         ctx.exhibit(f"your diagonal_image({n})", X)
         ctx.exhibit(f"corr2d(X, [[1, -1]]) for n = {n}", Y)
         _assert_diagonal(Y, n)
@@ -55,7 +55,7 @@ def diagonal_transpose_X(ctx: CheckContext) -> None:
     """answer_transpose_X says whether corr2d(X.T, K) differs from corr2d(X, K), for their X."""
     given = ctx.choice("answer_transpose_X", TRANSPOSE_X_CHOICES)
     X, Y = _judged_image(ctx, "answer_transpose_X")
-    YT = ctx.reference.corr2d(X.T.contiguous(), book_kernel().double())
+    YT = conv_truth(X.T.contiguous(), book_kernel().double())
     truth = "unchanged" if torch.allclose(Y, YT, atol=TOLERANCE) else "changes"
     for label, value in (("your X", X), ("X.T", X.T), ("corr2d(X, K)", Y), ("corr2d(X.T, K)", YT)):
         ctx.exhibit(label, value)
@@ -68,7 +68,7 @@ def diagonal_transpose_K(ctx: CheckContext) -> None:
     """answer_transpose_K compares corr2d(X, K.T) with corr2d(X, K).T, for their X."""
     given = ctx.choice("answer_transpose_K", TRANSPOSE_K_CHOICES)
     X, Y = _judged_image(ctx, "answer_transpose_K")
-    YK = ctx.reference.corr2d(X, book_kernel().double().T.contiguous())
+    YK = conv_truth(X, book_kernel().double().T.contiguous())
     if not bool((YK.abs() > TOLERANCE).any()):
         truth = "zeros"
     elif torch.allclose(YK, Y.T, atol=TOLERANCE):
@@ -99,7 +99,7 @@ def _judged_image(ctx: CheckContext, name: str) -> tuple[torch.Tensor, torch.Ten
     """The image the questions are judged on, and its response; refuses one with no diagonal edge."""
     try:
         X = _image(ctx, QUESTION_SIZE)
-        Y = ctx.reference.corr2d(X, book_kernel().double())
+        Y = conv_truth(X, book_kernel().double())
         _assert_diagonal(Y, QUESTION_SIZE)
     except CheckFailed:
         raise CheckFailed(hints.CANNOT_JUDGE.format(name=name, n=QUESTION_SIZE),

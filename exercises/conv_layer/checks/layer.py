@@ -93,12 +93,13 @@ def _data(ctx: CheckContext) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 def _truth(
     ctx: CheckContext, W: torch.Tensor, b: torch.Tensor, X: torch.Tensor
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-    """Output and parameter gradients of the reference layer, in float64 on the check's device."""
+    """Output and parameter gradients of a correct layer (torch's conv2d), in float64 on the
+    check's device."""
     def prepare(t: torch.Tensor) -> torch.Tensor:
         return t.to(device=ctx.torch_device, dtype=torch.float64)
 
     W64, b64 = prepare(W).requires_grad_(True), prepare(b).requires_grad_(True)
-    output = ctx.reference.corr2d(prepare(X), W64) + b64
+    output = conv_truth(prepare(X), W64, ctx.torch_device) + b64
     output.sum().backward()
     assert W64.grad is not None and b64.grad is not None
     return output.detach(), {"weight": W64.grad, "bias": b64.grad}
