@@ -94,7 +94,13 @@ class KernelDied(StudentCodeError):
 
 
 class CheckFailed(GraderError):
-    """The student's answer ran but is wrong; carries what a report needs to show why."""
+    """The student's answer ran but is wrong; carries what a report needs to show why.
+
+    ``message`` and ``hint`` never state the answer: a course may show them to students who must
+    find it themselves. What does (the right choice, the minimum size, and why) goes in
+    ``solution``, and ``expected_is_answer`` marks an ``expected`` that is the answer itself
+    rather than what a correct function returns on the failing input.
+    """
 
     status = "failed"
 
@@ -108,8 +114,12 @@ class CheckFailed(GraderError):
         actual: Any = None,
         mismatch: Mapping[str, Any] | None = None,
         details: Mapping[str, Any] | None = None,
+        solution: str | None = None,
+        expected_is_answer: bool = False,
     ) -> None:
         super().__init__(message, hint=hint)
+        self.solution = solution
+        self.expected_is_answer = expected_is_answer
         self.details = dict(details) if details else None
         self.input = dict(input) if input else None
         self.expected = expected

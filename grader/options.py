@@ -25,6 +25,8 @@ __all__ = [
     "COUNT_CUDA",
     "DEVICE",
     "DEVICE_CHOICES",
+    "FEEDBACK",
+    "FEEDBACK_CHOICES",
     "GRADING_OPTIONS",
     "OPTIONS",
     "PACK",
@@ -38,6 +40,8 @@ __all__ = [
 T = TypeVar("T")
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
+#: What feedback shows (``grader.results.feedback``), from the most to the least.
+FEEDBACK_CHOICES = ("full", "hints", "verdicts")
 MAX_SECONDS = 86_400
 MAX_SEED = 2**32 - 1
 
@@ -177,9 +181,17 @@ COUNT_CUDA: Option[bool] = Option(
     "let the CUDA variants of checks carry points (a score then needs a GPU)",
     reason="not an on/off setting: use true or false",
 )
+FEEDBACK: Option[str] = Option(
+    "feedback", str, "hints",
+    "what the feedback shows: full (the right answers too), hints (what went wrong and a hint,"
+    " never the answer), verdicts (pass or fail only)",
+    reason=f"not a feedback level: choose one of {', '.join(FEEDBACK_CHOICES)}",
+    choices=FEEDBACK_CHOICES,
+)
 
 #: Every option, in the order help lists them.
-OPTIONS: tuple[Option[Any], ...] = (PACK, DEVICE, SEED, CELL_TIMEOUT, CALL_TIMEOUT, COUNT_CUDA)
+OPTIONS: tuple[Option[Any], ...] = (PACK, DEVICE, SEED, CELL_TIMEOUT, CALL_TIMEOUT, COUNT_CUDA,
+                                    FEEDBACK)
 
 
 def _default(option: Option[T]) -> T:
@@ -204,6 +216,8 @@ class GradeOptions:
     cell_timeout: float = _default(CELL_TIMEOUT)
     call_timeout: float = _default(CALL_TIMEOUT)
     count_cuda: bool = _default(COUNT_CUDA)
+    #: Not used by grading, which always computes the full result: front ends redact what they show.
+    feedback: str = _default(FEEDBACK)
     max_result_bytes: int = 16 * 2**20
 
     def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from grader.errors import ExerciseDefinitionError, UsageError
 from grader.frontends import messages as say
 from grader.frontends.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
 from grader.options import CALL_TIMEOUT, CELL_TIMEOUT, COUNT_CUDA, DEVICE, SEED
+from grader.results.feedback import redact
 from grader.results.model import Status, SubmissionResult
 
 MakeResult = Callable[..., SubmissionResult]
@@ -85,7 +86,7 @@ def test_when_the_submission_could_not_run_then_exit_2_with_one_error_line_and_j
     assert main(["check", str(submission), "--json", str(out)]) == EXIT_USAGE
     captured = capsys.readouterr()
     assert captured.err == "error: sub.ipynb: not valid JSON (line 1)\n"
-    assert SubmissionResult.read(out) == result
+    assert SubmissionResult.read(out) == redact(result, "hints")  # as a student may see it
 
 
 def test_when_the_file_does_not_exist_then_exit_2_without_grading(
@@ -201,7 +202,7 @@ def test_when_json_is_asked_for_then_the_file_reads_back_as_the_same_result(
     graded_as(result)
     out = tmp_path / "out" / "result.json"
     out.parent.mkdir()
-    main(["check", str(submission), "--json", str(out)])
+    main(["check", str(submission), "--json", str(out), "--feedback", "full"])
     assert SubmissionResult.read(out) == result
 
 
@@ -211,7 +212,7 @@ def test_when_json_goes_to_stdout_then_stdout_is_only_json_and_the_summary_goes_
 ) -> None:
     result = frontend_result()
     graded_as(result)
-    assert main(["check", str(submission), "--json", "-"]) == EXIT_FAILED
+    assert main(["check", str(submission), "--json", "-", "--feedback", "full"]) == EXIT_FAILED
     captured = capsys.readouterr()
     assert SubmissionResult.from_dict(json.loads(captured.out)) == result
     assert "Total: 3/7 points" in captured.err
@@ -258,7 +259,7 @@ def test_when_outputs_are_planted_links_then_check_and_report_replace_them_and_s
     assert main(["report", str(links["result.json"]), "-o", str(links["again.md"])]) == EXIT_OK
     assert canary.read_text(encoding="utf-8") == "keep\n"
     assert not any(link.is_symlink() for link in links.values())
-    assert SubmissionResult.read(links["result.json"]) == result
+    assert SubmissionResult.read(links["result.json"]) == redact(result, "hints")
 
 
 def test_when_options_are_given_then_grade_receives_them_and_the_pack(

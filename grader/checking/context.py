@@ -171,9 +171,9 @@ class CheckContext:
                           hint=messages.HINT_RETURN_TENSOR)
 
     # -- what the check shows, and the structured answers it reads -----------------------------
-    def exhibit(self, label: str, value: Any, note: str = "") -> None:
+    def exhibit(self, label: str, value: Any, note: str = "", *, reveals: bool = False) -> None:
         """Show a value in the report (the student's X and X.T, a kernel's responses), pass or fail."""
-        self.evidence.exhibit(label, value, note)
+        self.evidence.exhibit(label, value, note, reveals=reveals)
 
     def detail(self, key: str, value: Any) -> None:
         """Report a figure for information only (an op count, a time); never judged."""

@@ -26,6 +26,8 @@ class Payloads(TypedDict):
     exhibits: tuple[Exhibit, ...]
     answer: Answer | None
     details: dict[str, Described] | None
+    solution: str | None
+    expected_is_answer: bool
 
 
 @dataclass
@@ -36,9 +38,13 @@ class Evidence:
     details: dict[str, Described] = field(default_factory=dict)
     answers: list[Answer] = field(default_factory=list)
 
-    def exhibit(self, label: str, value: Any, note: str = "") -> None:
-        """Show a value in the report (the student's X and X.T, a kernel's responses), pass or fail."""
-        self.exhibits.append({"label": label, "value": describe(value), "note": note})
+    def exhibit(self, label: str, value: Any, note: str = "", *, reveals: bool = False) -> None:
+        """Show a value in the report (the student's X and X.T, a kernel's responses), pass or fail;
+        ``reveals`` when it shows what the question asks the student to find out."""
+        shown: Exhibit = {"label": label, "value": describe(value), "note": note}
+        if reveals:
+            shown["reveals"] = True
+        self.exhibits.append(shown)
 
     def detail(self, key: str, value: Any) -> None:
         """Report a figure for information only (an op count, a time); never judged."""
@@ -62,7 +68,7 @@ class Evidence:
         shown: Payloads = {
             "input": None, "expected": None, "actual": None, "mismatch": None,
             "exhibits": tuple(self.exhibits), "answer": self.answers[-1] if self.answers else None,
-            "details": None,
+            "details": None, "solution": None, "expected_is_answer": False,
         }
         details = dict(self.details)
         if failed is not None:
@@ -71,6 +77,7 @@ class Evidence:
             # Only compare.assert_close writes a mismatch, as a Mismatch; grader.errors sits below
             # the result model and carries it as a plain mapping.
             shown["mismatch"] = cast("Mismatch | None", failed.mismatch)
+            shown["solution"], shown["expected_is_answer"] = failed.solution, failed.expected_is_answer
             details.update(_named(failed.details) or {})
         shown["details"] = details or None
         return shown

@@ -3,11 +3,12 @@ everything downstream (reports, gradebook, exports, CI outputs).
 
 ``model`` holds the records (a submission, its exercises and checks), ``payloads`` what a check
 shows besides its verdict, ``versions`` the versions read and written and the JSON Schema of the
-current one (``json_schema()``).
+current one (``json_schema()``), ``feedback`` what a student may see of a result (``redact``).
 """
 
 from __future__ import annotations
 
+from grader.results.feedback import FEEDBACK, Feedback, as_feedback, redact
 from grader.results.model import (
     STATUSES,
     CellError,
@@ -39,6 +40,7 @@ from grader.results.payloads import (
 from grader.results.versions import SCHEMA, json_schema
 
 __all__ = [
+    "FEEDBACK",
     "SCHEMA",
     "STATUSES",
     "Answer",
@@ -49,6 +51,7 @@ __all__ = [
     "ExecutionInfo",
     "ExerciseResult",
     "Exhibit",
+    "Feedback",
     "FreeTextAnswer",
     "Kind",
     "MappingDescription",
@@ -59,10 +62,12 @@ __all__ = [
     "SubmissionKind",
     "SubmissionResult",
     "TensorDescription",
+    "as_feedback",
     "as_mapping",
     "as_status",
     "as_tensor",
     "json_schema",
     "kind_of",
+    "redact",
     "tagged",
 ]

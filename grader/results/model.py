@@ -47,6 +47,13 @@ class CheckResult:
     X.T, a kernel's responses to x^2 and y^2). ``answer`` is a structured answer against the
     truth the grader computed for it. ``details`` holds figures reported for information only
     (operation counts, timings), never judged.
+
+    What gives an answer away is marked, so a course can withhold it (``grader.results.feedback``):
+    ``solution`` says what the right answer is and why; ``expected_is_answer`` says that
+    ``expected`` (and the mismatch against it) is the answer itself (a choice, a minimum size, the
+    error torch raises), not what a correct function returns on the failing input; an exhibit
+    with ``reveals`` shows what the question asks the student to find out; and an answer's
+    ``truth`` is always the answer.
     """
 
     id: str
@@ -74,6 +81,8 @@ class CheckResult:
     exhibits: tuple[Exhibit, ...] = ()
     answer: Answer | None = None
     details: Details | None = None
+    solution: str | None = None
+    expected_is_answer: bool = False
 
     @property
     def item_id(self) -> str:
@@ -186,6 +195,8 @@ class SubmissionResult:
     answers: tuple[FreeTextAnswer, ...] = ()
     execution: ExecutionInfo = field(default_factory=ExecutionInfo)
     error: str | None = None
+    #: What the feedback shows (``grader.results.feedback``): "full" unless a course withheld some.
+    feedback: str = "full"
     schema: str = SCHEMA
 
     @property
@@ -267,6 +278,7 @@ class SubmissionResult:
                 duration=execution.get("duration", 0.0),
             ),
             error=data.get("error"),
+            feedback=data.get("feedback", "full"),
         )
 
     @classmethod

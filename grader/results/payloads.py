@@ -104,6 +104,9 @@ class Exhibit(TypedDict):
     label: str
     value: Described
     note: str
+    #: Shows what the question asks the student to find out (their kernel's strongest response):
+    #: withheld unless the feedback is full.
+    reveals: NotRequired[bool]
 
 
 class Answer(TypedDict):

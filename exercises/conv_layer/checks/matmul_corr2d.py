@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import torch
 
@@ -81,8 +82,10 @@ def corr2d_matmul_one_matmul(ctx: CheckContext) -> None:
     ctx.detail(hints.DETAIL_MATMULS, products)
     count = sum(products.values())
     inputs, sizes = {"X": X, "K": K}, {"H": H, "W": W, "h": h, "w": w}
-    evidence = {"actual": {hints.DETAIL_MATMULS: count, hints.DETAIL_CONVOLUTIONS: convolutions},
-                "expected": {hints.DETAIL_MATMULS: 1, hints.DETAIL_CONVOLUTIONS: {}}}
+    evidence: dict[str, Any] = {
+        "actual": {hints.DETAIL_MATMULS: count, hints.DETAIL_CONVOLUTIONS: convolutions},
+        "expected": {hints.DETAIL_MATMULS: 1, hints.DETAIL_CONVOLUTIONS: {}},
+    }
     # torch's convolution explains a result with no product; beside exactly one product it may
     # have built the matrix (a kernel matrix from the responses to one-pixel images), which is fine.
     if count == 0 and convolutions:

@@ -1,4 +1,7 @@
-"""``grader check SUBMISSION``: grade one file, print the summary, write the JSON and a report."""
+"""``grader check SUBMISSION``: grade one file, print the summary, write the JSON and a report.
+
+Everything it prints or writes is the result as the feedback setting lets a student see it
+(``grader.results.feedback``): ``--feedback full`` for an instructor's copy."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import TYPE_CHECKING
 from grader.catalog import registry
 from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_USAGE, exit_code
-from grader.frontends.cli.options import add_options, options_from
+from grader.frontends.cli.options import add_options, grade_options, settings_from
 from grader.frontends.cli.output import fail, use_color, write_output
 from grader.reports.formats import FORMATS, format_for
 
@@ -49,8 +52,12 @@ def run(args: argparse.Namespace) -> int:
     if args.report is None and args.format is not None:
         fail(say.FORMAT_NEEDS_REPORT)
         return EXIT_USAGE
-    pack = registry.load_pack(args.pack)
-    result = grading.grade(submission, options=options_from(args), pack=pack)
+    from grader.results.feedback import redact
+
+    settings = settings_from(args)
+    options = grade_options(settings)
+    pack = registry.load_pack(settings["pack"])
+    result = redact(grading.grade(submission, options=options, pack=pack), options.feedback)
     summary_stream = sys.stderr if args.json == "-" else sys.stdout
     if result.error is not None:
         print(say.ERROR_LINE.format(message=result.error), file=sys.stderr)

@@ -1,7 +1,8 @@
 """The option table (``grader.options``) as argparse options: one call per command that grades.
 
 ``--call-timeout nan`` is refused by argparse itself, with the table's reason and the usage line;
-values not given stay ``None``, so the table's defaults apply in ``GradeOptions``.
+values not given stay ``None``; the course's configuration (``config``) fills them, then the
+table's defaults apply in ``GradeOptions``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from grader.frontends import messages as say
+from grader.frontends.cli import config
 from grader.options import OPTIONS, GradeOptions, InvalidOption, Option, grade_options
+
+__all__ = ["add_options", "flag", "grade_options", "options_from", "settings_from"]
 
 
 def flag(option: Option[Any]) -> str:
@@ -30,9 +34,17 @@ def add_options(parser: argparse.ArgumentParser, options: Iterable[Option[Any]] 
                                 type=_parser(option), default=None, help=option.help_text)
 
 
+def settings_from(args: argparse.Namespace) -> dict[str, Any]:
+    """Every table option's value: the command line's, else the course configuration's, else None
+    (the table's default then applies)."""
+    given = {option.name: getattr(args, option.name, None) for option in OPTIONS}
+    course = config.course_settings()
+    return {name: course.get(name) if value is None else value for name, value in given.items()}
+
+
 def options_from(args: argparse.Namespace) -> GradeOptions:
-    """The GradeOptions the command line asked for (defaults for what it did not give)."""
-    return grade_options(vars(args))
+    """The GradeOptions the command line and the course's configuration asked for."""
+    return grade_options(settings_from(args))
 
 
 def _parser(option: Option[Any]) -> Callable[[str], Any]:

@@ -1,4 +1,7 @@
-"""``grader report RESULT``: render a saved result in any format, to a file or standard output."""
+"""``grader report RESULT``: render a saved result in any format, to a file or standard output.
+
+The result is shown as the feedback setting allows (``--feedback``, else the course's configuration,
+else hints): a saved instructor's copy can be rendered for students, never the other way round."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from typing import TYPE_CHECKING
 from grader.errors import UsageError
 from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
+from grader.frontends.cli.options import add_options, grade_options, settings_from
 from grader.frontends.cli.output import fail, use_color, write_output
+from grader.options import FEEDBACK
 from grader.reports.formats import FORMATS, format_for
 
 if TYPE_CHECKING:
@@ -28,19 +33,22 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, help=say.HELP_FORMAT)
     parser.add_argument("-o", "--output", metavar="OUT", help=say.HELP_OUTPUT)
     parser.add_argument("--no-color", action="store_true", help=say.HELP_NO_COLOR)
+    add_options(parser, (FEEDBACK,))
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Read the result, render it, write it; 0 once rendered, 2 if it cannot be read or written."""
     from grader.reports import render
+    from grader.results.feedback import redact
 
     fmt = args.format or (format_for(args.output) if args.output else "txt")
     if fmt is None:
         fail(say.UNKNOWN_REPORT_FORMAT.format(path=args.output))
         return EXIT_USAGE
     try:
-        result = _read(args.result)
+        feedback = grade_options(settings_from(args)).feedback
+        result = redact(_read(args.result), feedback)
     except UsageError as exc:
         fail(exc.message)
         return EXIT_USAGE

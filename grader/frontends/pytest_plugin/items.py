@@ -148,11 +148,16 @@ class CheckItem(pytest.Item):
 
 
 def graded(config: pytest.Config) -> Outcome:
-    """The session's one grading result: computed by the first item that asks, then reused."""
+    """The session's one grading result, as the feedback setting lets the student see it: computed
+    (or read back with ``--grade-from``) once, redacted, then reused by every item."""
     outcome = config.stash.get(OUTCOME_KEY, None)
     if outcome is None:
         outcome = _grade(config.stash[SETTINGS_KEY])
-        config.stash[OUTCOME_KEY] = outcome
+    if not isinstance(outcome, GradingCrash):
+        from grader.results.feedback import redact
+
+        outcome = redact(outcome, config.stash[SETTINGS_KEY].options.feedback)
+    config.stash[OUTCOME_KEY] = outcome
     return outcome
 
 
