@@ -9,13 +9,13 @@ import traceback
 
 from grader.errors import ExerciseDefinitionError, SubmissionError, UsageError
 from grader.frontends import messages as say
-from grader.frontends.cli import check, listing, report
+from grader.frontends.cli import check, listing, report, stub
 from grader.frontends.cli.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from grader.frontends.cli.output import fail, tolerate_plain_terminals
 
 #: The subcommands, in the order ``grader --help`` lists them; each module has ``NAME``, ``HELP`` and
 #: ``register(parser)``, which adds its arguments and sets ``run``.
-COMMANDS = (check, report, listing)
+COMMANDS = (check, report, listing, stub)
 
 
 def main(argv: list[str] | None = None) -> int:
