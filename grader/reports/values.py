@@ -96,6 +96,8 @@ class Answer:
     choices: tuple[tuple[Clip, bool, bool], ...]
     more_choices: int
     correct: bool | None
+    #: The truth was withheld by the feedback setting (and a right answer's value with it).
+    withheld: bool = False
 
 
 class Pictures:
@@ -227,6 +229,7 @@ def answer(data: object, pictures: Pictures) -> Answer | None:
                       for c in choices[: pictures.limits.choices]),
         more_choices=max(0, len(choices) - pictures.limits.choices),
         correct=correct if isinstance(correct, bool) else None,
+        withheld=truth is None,
     )
 
 

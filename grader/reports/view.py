@@ -36,6 +36,8 @@ class CheckView:
     location: Clip
     message: Clip
     hint: Clip | None
+    #: The right answer and why: only in a result shown with full feedback.
+    solution: Clip | None
     trace: tuple[TraceLine, ...]
     trace_cut: int
     inputs: tuple[Panel, ...]
@@ -149,7 +151,7 @@ def _group(failing: Sequence[CheckResult]) -> list[list[CheckResult]]:
     for check in failing:
         bare = not (check.input or check.expected is not None or check.actual is not None
                     or check.exhibits or check.answer or check.details)
-        key = (check.exercise, check.status, check.message, check.hint, check.location,
+        key = (check.exercise, check.status, check.message, check.hint, check.solution, check.location,
                check.cell, check.line, check.traceback, check.internal)
         if bare and key in seen:
             seen[key].append(check)
@@ -174,6 +176,7 @@ def _card(check: CheckResult, also: tuple[CheckResult, ...], title: str, anchor:
         location=clip(check.location, limits.label),
         message=clip(check.message or check.status, limits.message),
         hint=clip(check.hint, limits.hint) if check.hint else None,
+        solution=clip(check.solution, limits.hint) if check.solution else None,
         trace=lines,
         trace_cut=cut,
         inputs=tuple(panel(str(name)[: limits.label], value, pictures) for name, value in inputs),
