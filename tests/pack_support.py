@@ -79,3 +79,17 @@ def solution_code_cells() -> str:
 def variant_names(section: str) -> list[str]:
     """The variant fixtures of one section folder, as names the ``variant`` fixture takes."""
     return sorted(f"{section}/{p.stem}" for p in (VARIANTS / section).glob("*.py"))
+
+
+def explains(check: CheckResult, text: str | None) -> bool:
+    """Whether a check explains the misconception with ``text``: as its hint, or, for a structured
+    answer (whose hint must not state the answer), at the end of its solution (full feedback)."""
+    if check.hint == text:
+        return True
+    return text is not None and check.solution is not None and check.solution.endswith(text)
+
+
+def explanations(lost: dict[str, CheckResult], expected: dict[str, str | None]) -> dict[str, str | None]:
+    """``expected`` where each check explains its misconception as expected; the hint otherwise,
+    so a failing comparison shows what was said instead."""
+    return {k: expected.get(k) if explains(c, expected.get(k)) else c.hint for k, c in lost.items()}

@@ -166,7 +166,8 @@ DERIVATIVE_ORDER_D = Exercise(
               "derivative_annihilates_lower_degrees", ANY_DEVICE, needs=("derivative_kernel",)),
         Check("constant_on_power", "Gives d! (up to sign) on x ** d", 1,
               "derivative_constant_on_power", ANY_DEVICE, needs=("derivative_kernel",)),
-        Check("min_size", "min_kernel_size(d) is d + 1, and derivative_kernel(d) is that small", 1,
+        Check("min_size",
+              "min_kernel_size(d) is the fewest taps possible, and derivative_kernel(d) has that many", 1,
               "derivative_min_size", ANY_DEVICE, needs=("min_kernel_size", "derivative_kernel")),
     ),
 )

@@ -7,22 +7,27 @@ HINT_RETURN_EXCEPTION = (
     "catch the error and return it: try: ... .backward() except RuntimeError as exc: return exc"
 )
 WRONG_ERROR = (
-    "autograd_error() returned {type}: {message!r}; backward() on Conv2D's (non-scalar) output"
-    " raises {expected_type}: {expected_message!r} with the installed PyTorch"
+    "autograd_error() returned {type}: {message!r}, which is not the error backward() on Conv2D's"
+    " (non-scalar) output raises"
+)
+#: The error itself, for full feedback only.
+SOLUTION_ERROR = (
+    "backward() on Conv2D's (non-scalar) output raises {expected_type}: {expected_message!r} with"
+    " the installed PyTorch; otherwise the layer backpropagates, item assignments included (shown:"
+    " weight.grad after Conv2D(X).sum().backward())"
 )
 HINT_NOT_AUTOGRAD = (
     "that error is real but comes from the calling code ({case}), not from differentiating the"
-    " layer: Conv2D backpropagates (shown: weight.grad after Conv2D(X).sum().backward()); the"
-    " error autograd itself gives is backward() on the non-scalar output"
+    " layer; the error asked for is the one autograd itself gives for backward() on the non-scalar"
+    " output"
 )
 CASE_4D = "a 4-D (1, 1, H, W) tensor fed to the 2-D corr2d"
 CASE_LEAF = "an in-place update of a leaf parameter outside torch.no_grad()"
 CASE_DEVICE = "an output allocated on the CPU for a CUDA input"
 CASE_ATTRIBUTE = "an attribute that does not exist, such as net.grad"
 HINT_MXNET = (
-    "'in-place operations are not supported' is MXNet's autograd, not PyTorch's: PyTorch records"
-    " corr2d's item assignments and backpropagates through them (shown: weight.grad after"
-    " Conv2D(X).sum().backward()); reproduce backward() on the non-scalar output instead"
+    "'in-place operations are not supported' is MXNet's autograd, not PyTorch's; reproduce what"
+    " PyTorch gives for backward() on the non-scalar output instead"
 )
 HINT_NOT_RAISED_BY_TORCH = (
     "return the exception PyTorch raised, not one you built: call .backward() on Conv2D's output"
@@ -46,8 +51,16 @@ HINT_USES_CORR2D = (
 )
 
 WRONG_BACKPROPAGATES = (
-    "answer_conv2d_backpropagates is {given}, but the book's Conv2D does backpropagate: after"
-    " Conv2D(X).sum().backward() its weight and bias have gradients"
+    "answer_conv2d_backpropagates is {given}, which is not what the book's Conv2D does in PyTorch"
+)
+OPEN_BACKPROPAGATES = (
+    "run it: build the book's Conv2D, call Conv2D(X).sum().backward() (a scalar loss) and look at"
+    " weight.grad; the error of question 2 comes from somewhere else"
+)
+#: The truth and why, for full feedback only.
+SOLUTION_BACKPROPAGATES = (
+    "the book's Conv2D does backpropagate: after Conv2D(X).sum().backward() its weight and bias"
+    " have gradients. {why}"
 )
 HINT_CANNOT_DIFFERENTIATE = (
     "it can: PyTorch records the in-place writes Y[i, j] = ... in corr2d, so a scalar loss"

@@ -31,7 +31,9 @@ CANNOT_JUDGE = (
     "{name} cannot be judged on your image: diagonal_image({n}) has no diagonal edge (see the"
     " check has_diagonal_edge)"
 )
-WRONG_CHOICE = "{name} is {given!r}, but on your image the truth is {truth!r}: {why}"
+WRONG_CHOICE = "{name} is {given!r}, which is not what happens on your image"
+#: The right choice and why, for full feedback only.
+SOLUTION_CHOICE = "on your image the answer is {truth!r}: {why}. {explanation}"
 WHY_APPLY_K = {
     "zeros": "corr2d(X, K) is zero everywhere",
     "one_line": "corr2d(X, K) is non-zero along one diagonal line, all of one sign",
@@ -47,6 +49,17 @@ WHY_TRANSPOSE_K = {
     "transposed": "corr2d(X, K.T) equals corr2d(X, K).T",
     "different": "corr2d(X, K.T) is non-zero but differs from corr2d(X, K).T",
 }
+OPEN_APPLY_K = (
+    "compute corr2d(X, K) for your own X and look at where it is non-zero and with which signs:"
+    " K = [[1, -1]] responds where a pixel differs from its right neighbour"
+)
+OPEN_TRANSPOSE_X = (
+    "compare your X with X.T, then corr2d(X, K) with corr2d(X.T, K), computed on your own image"
+)
+OPEN_TRANSPOSE_K = (
+    "compute corr2d(X, K.T) for your image and compare it with corr2d(X, K).T: K.T = [[1], [-1]]"
+    " differences vertically neighbouring pixels"
+)
 HINT_APPLY_K = (
     "look at corr2d(X, K) for your image (shown): K = [[1, -1]] is non-zero where a pixel differs"
     " from its right neighbour; a one-pixel line gives two lines of opposite sign, a filled"

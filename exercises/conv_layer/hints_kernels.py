@@ -98,12 +98,27 @@ SECOND_NOT_CONSTANT = (
     "{call} gives values from {low} to {high} on {image}; expected one non-zero value everywhere, as"
     " [1, -2, 1] gives 2"
 )
-SECOND_MIN_SIZE_WRONG = "{name} is {given}; the fewest taps a second-derivative kernel can have is {size}"
+SECOND_MIN_SIZE_WRONG = "{name} is {given}, which is not the fewest taps a second-derivative kernel can have"
+OPEN_SECOND_MIN_SIZE = (
+    "count the conditions: zero on a constant, zero on a linear ramp, and a non-zero value on x^2;"
+    " each tap is one unknown, and a kernel with too few unknowns can only be all zero"
+)
+#: The fewest taps and why, for full feedback only.
+SOLUTION_SECOND_MIN_SIZE = "the fewest is {size}: {why}"
 MIN_SIZE_EXPECTED = "the whole numbers (1, 2, 3, ...)"
 STRONGEST_QUESTION = "Which structure responds most strongly to your second-derivative kernel?"
 STRONGEST_WRONG = (
-    "{name} is {given!r}, but your kernel responds most strongly to {truth!r} (largest absolute"
-    " response {truth_value}, against {given_value} for {given!r})"
+    "{name} is {given!r}, but your kernel responds more strongly to another structure than to"
+    " {given!r} (largest absolute response {given_value})"
+)
+OPEN_STRONGEST = (
+    "apply your kernel to each of the four structures and compare the largest absolute values of"
+    " the responses: a second derivative responds to curvature"
+)
+#: The right structure and why, for full feedback only.
+SOLUTION_STRONGEST = (
+    "your kernel responds most strongly to {truth!r} (largest absolute response {truth_value},"
+    " against {given_value} for {given!r}). {why}"
 )
 NOTE_LARGEST = "largest |response| = {value}"
 HINT_SECOND_SHAPE = (
@@ -259,9 +274,20 @@ DERIVATIVE_NOT_CONSTANT = (
 )
 DERIVATIVE_WRONG_CONSTANT = "{call} gives {value} on {image}; expected {factorial} ({d}!) or -{factorial}"
 DERIVATIVE_MIN_SIZE_WRONG = (
-    "min_kernel_size({d}) is {size}; the fewest taps for a derivative of degree {d} is {fewest}"
+    "min_kernel_size({d}) is {size}, which is not the fewest taps for a derivative of degree {d}"
 )
-DERIVATIVE_TAPS = "{call} has {taps} taps; the fewest possible is {fewest}"
+DERIVATIVE_TAPS = "{call} has {taps} taps, more than the fewest possible"
+OPEN_DERIVATIVE_MIN_SIZE = (
+    "n taps that give zero on 1, x, ..., x^(d - 1) solve d equations in n unknowns, and a"
+    " non-zero value on x^d asks for a solution that is not all zero: how many unknowns does that"
+    " take?"
+)
+OPEN_DERIVATIVE_CENTRAL = (
+    "that is a central-difference stencil, longer than needed: differencing in one direction only"
+    " (the forward difference, applied d times) takes fewer taps"
+)
+#: The fewest taps and why, for full feedback only.
+SOLUTION_DERIVATIVE_MIN_SIZE = "the fewest taps for degree {d} is {fewest}: {why}"
 HINT_DERIVATIVE_SHAPE = (
     "a derivative along x is one row of taps: torch.tensor([[-1.0, 1.0]]) for d = 1,"
     " [[1.0, -2.0, 1.0]] for d = 2"

@@ -41,3 +41,18 @@ class BookConv2D(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return book_corr2d(x, self.weight) + self.bias
+
+
+def fewest_taps(degree: int) -> int:
+    """The fewest taps of a stencil for the derivative of this degree, found by linear algebra
+    rather than written down: the smallest n for which taps c_0..c_(n-1) exist that give zero on
+    1, x, ..., x^(degree - 1) (sum_j c_j j^m = 0) and a non-zero value on x^degree."""
+    for n in range(1, degree + 3):
+        j = torch.arange(n, dtype=torch.float64)
+        moments = torch.stack([j**m for m in range(degree)]) if degree else torch.zeros(0, n).double()
+        _, singular, vh = torch.linalg.svd(moments, full_matrices=True)
+        rank = int((singular > 1e-9 * singular.max()).sum()) if singular.numel() else 0
+        null_space = vh[rank:]  # every stencil of n taps that gives zero on the lower degrees
+        if null_space.shape[0] and float((null_space @ j**degree).abs().max()) > 1e-6:
+            return n
+    raise AssertionError(f"no stencil of at most {degree + 2} taps for degree {degree}")

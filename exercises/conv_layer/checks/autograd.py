@@ -47,12 +47,12 @@ def autograd_error_is_torchs(ctx: CheckContext) -> None:
     expected = _raised(lambda: _book_layer(ctx)(book_image().double()).backward())
     if (value.type_name, value.message) == expected:
         return
-    ctx.exhibit("weight.grad after Conv2D(X).sum().backward()", _working_backward(ctx))
+    ctx.exhibit("weight.grad after Conv2D(X).sum().backward()", _working_backward(ctx), reveals=True)
     raise CheckFailed(
-        hints.WRONG_ERROR.format(type=value.type_name, message=value.message,
-                                 expected_type=expected[0], expected_message=expected[1]),
+        hints.WRONG_ERROR.format(type=value.type_name, message=value.message),
         hint=_hint_for_error(ctx, value), expected={"type": expected[0], "message": expected[1]},
-        actual={"type": value.type_name, "message": value.message},
+        actual={"type": value.type_name, "message": value.message}, expected_is_answer=True,
+        solution=hints.SOLUTION_ERROR.format(expected_type=expected[0], expected_message=expected[1]),
     )
 
 
@@ -79,10 +79,12 @@ def autograd_backpropagates(ctx: CheckContext) -> None:
     given = ctx.value_answer("answer_conv2d_backpropagates", (bool,), "True or False")
     grad = _working_backward(ctx)
     truth = grad is not None
-    ctx.exhibit("weight.grad after Conv2D(X).sum().backward()", grad)
+    ctx.exhibit("weight.grad after Conv2D(X).sum().backward()", grad, reveals=True)
     if not ctx.record_answer("answer_conv2d_backpropagates", given, truth, ("True", "False")):
         raise CheckFailed(hints.WRONG_BACKPROPAGATES.format(given=given),
-                          hint=hints.HINT_CANNOT_DIFFERENTIATE, expected=truth, actual=given)
+                          hint=hints.OPEN_BACKPROPAGATES, expected=truth, actual=given,
+                          expected_is_answer=True,
+                          solution=hints.SOLUTION_BACKPROPAGATES.format(why=hints.HINT_CANNOT_DIFFERENTIATE))
 
 
 # --- the truth, computed with the installed PyTorch ----------------------------------------------

@@ -37,7 +37,7 @@ def diagonal_has_diagonal_edge(ctx: CheckContext) -> None:
         X = _image(ctx, n)
         Y = conv_truth(X, book_kernel().double())
         ctx.exhibit(f"your diagonal_image({n})", X)
-        ctx.exhibit(f"corr2d(X, [[1, -1]]) for n = {n}", Y)
+        ctx.exhibit(f"corr2d(X, [[1, -1]]) for n = {n}", Y, reveals=True)  # answer_apply_K's truth
         _assert_diagonal(Y, n)
 
 
@@ -47,8 +47,9 @@ def diagonal_apply_K(ctx: CheckContext) -> None:
     X, Y = _judged_image(ctx, "answer_apply_K")
     truth = _classify(Y)
     ctx.exhibit("your X", X)
-    ctx.exhibit("corr2d(X, K)", Y)
-    _judge(ctx, "answer_apply_K", given, truth, APPLY_K_CHOICES, hints.WHY_APPLY_K, hints.HINT_APPLY_K)
+    ctx.exhibit("corr2d(X, K)", Y, reveals=True)
+    _judge(ctx, "answer_apply_K", given, truth, APPLY_K_CHOICES, hints.WHY_APPLY_K,
+           (hints.OPEN_APPLY_K, hints.HINT_APPLY_K))
 
 
 def diagonal_transpose_X(ctx: CheckContext) -> None:
@@ -57,11 +58,14 @@ def diagonal_transpose_X(ctx: CheckContext) -> None:
     X, Y = _judged_image(ctx, "answer_transpose_X")
     YT = conv_truth(X.T.contiguous(), book_kernel().double())
     truth = "unchanged" if torch.allclose(Y, YT, atol=TOLERANCE) else "changes"
-    for label, value in (("your X", X), ("X.T", X.T), ("corr2d(X, K)", Y), ("corr2d(X.T, K)", YT)):
+    for label, value in (("your X", X), ("X.T", X.T)):
         ctx.exhibit(label, value)
+    for label, value in (("corr2d(X, K)", Y), ("corr2d(X.T, K)", YT)):
+        ctx.exhibit(label, value, reveals=True)
     symmetric = bool(torch.equal(X, X.T))
     hint = hints.HINT_TRANSPOSED_SYMMETRIC if symmetric else hints.HINT_TRANSPOSED_NOT_SYMMETRIC
-    _judge(ctx, "answer_transpose_X", given, truth, TRANSPOSE_X_CHOICES, hints.WHY_TRANSPOSE_X, hint)
+    _judge(ctx, "answer_transpose_X", given, truth, TRANSPOSE_X_CHOICES, hints.WHY_TRANSPOSE_X,
+           (hints.OPEN_TRANSPOSE_X, hint))
 
 
 def diagonal_transpose_K(ctx: CheckContext) -> None:
@@ -75,11 +79,11 @@ def diagonal_transpose_K(ctx: CheckContext) -> None:
         truth = "transposed"
     else:
         truth = "different"
-    for label, value in (("your X", X), ("corr2d(X, K)", Y), ("corr2d(X, K).T", Y.T),
-                         ("corr2d(X, K.T)", YK)):
-        ctx.exhibit(label, value)
+    ctx.exhibit("your X", X)
+    for label, value in (("corr2d(X, K)", Y), ("corr2d(X, K).T", Y.T), ("corr2d(X, K.T)", YK)):
+        ctx.exhibit(label, value, reveals=True)
     _judge(ctx, "answer_transpose_K", given, truth, TRANSPOSE_K_CHOICES, hints.WHY_TRANSPOSE_K,
-           hints.HINT_TRANSPOSE_K)
+           (hints.OPEN_TRANSPOSE_K, hints.HINT_TRANSPOSE_K))
 
 
 def _image(ctx: CheckContext, n: int) -> torch.Tensor:
@@ -108,12 +112,15 @@ def _judged_image(ctx: CheckContext, name: str) -> tuple[torch.Tensor, torch.Ten
 
 
 def _judge(ctx: CheckContext, name: str, given: str, truth: str, choices: tuple[str, ...],
-           why: dict[str, str], hint: str) -> None:
-    """Record the answer beside its truth; fail with what is true on their image if they differ."""
+           why: dict[str, str], hints_: tuple[str, str]) -> None:
+    """Record the answer beside its truth; if they differ, fail with a hint that leaves the answer
+    to find, and what is true on their image (with the full explanation) as the solution."""
+    open_hint, explanation = hints_
     if not ctx.record_answer(name, given, truth, choices):
-        raise CheckFailed(hints.WRONG_CHOICE.format(name=name, given=given, truth=truth,
-                                                    why=why[truth]), hint=hint,
-                          expected=truth, actual=given)
+        raise CheckFailed(hints.WRONG_CHOICE.format(name=name, given=given), hint=open_hint,
+                          solution=hints.SOLUTION_CHOICE.format(truth=truth, why=why[truth],
+                                                                explanation=explanation),
+                          expected=truth, actual=given, expected_is_answer=True)
 
 
 def _lines(Y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

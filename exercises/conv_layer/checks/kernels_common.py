@@ -46,12 +46,15 @@ def fetch_kernel(ctx: CheckContext, name: str, *args: object, call: str) -> torc
 
 def failure(
     message: str, *, hint: str | None, input: Mapping[str, Any] | None = None,
-    expected: Any = None, actual: Any = None,
+    expected: Any = None, actual: Any = None, solution: str | None = None,
+    expected_is_answer: bool = False,
 ) -> CheckFailed:
-    """A verdict with its input, expected and actual values described for the report."""
+    """A verdict with its input, expected and actual values described for the report; what states
+    the answer goes in ``solution`` (see ``CheckFailed``)."""
     return CheckFailed(message, hint=hint,
                        input={k: describe(v) for k, v in input.items()} if input else None,
-                       expected=describe(expected), actual=describe(actual))
+                       expected=describe(expected), actual=describe(actual), solution=solution,
+                       expected_is_answer=expected_is_answer)
 
 
 def shape_failure(message: str, kernel: torch.Tensor, expected: str, hint: str | None) -> CheckFailed:

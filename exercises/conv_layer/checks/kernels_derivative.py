@@ -5,7 +5,7 @@ own direction to monomials x^k sampled on centred integers in float64. It must g
 x^k with k < d (so on every polynomial of degree below d) and the constant d! or -d! on x^d, which
 is what the forward difference (binomial coefficients with alternating signs) gives. Those two
 checks accept a kernel of any length, so a central-difference stencil of 2d + 1 taps passes them;
-only ``min_size`` asks for the fewest taps, d + 1, both from ``min_kernel_size(d)`` and from the
+only ``min_size`` asks for the fewest taps, both from ``min_kernel_size(d)`` and from the
 kernel itself.
 """
 
@@ -29,6 +29,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_text,
     tolerance,
 )
+from exercises.conv_layer.truth import fewest_taps
 from grader.pack import WRONG_RETURN, CheckContext, WrongReturn, assert_close, describe_kind
 
 __all__ = ["derivative_annihilates_lower_degrees", "derivative_constant_on_power", "derivative_min_size"]
@@ -85,17 +86,26 @@ def derivative_constant_on_power(ctx: CheckContext) -> None:
 
 
 def derivative_min_size(ctx: CheckContext) -> None:
-    """min_kernel_size(d) is d + 1, and derivative_kernel(d) has exactly that many taps."""
+    """min_kernel_size(d) is the fewest taps of a stencil for the d-th derivative, found by linear
+    algebra (``truth.fewest_taps``), and derivative_kernel(d) has exactly that many."""
     sizes = {d: _size(ctx, d) for d in DEGREES}
     for d, size in sizes.items():
-        if size != d + 1:
-            raise failure(hints.DERIVATIVE_MIN_SIZE_WRONG.format(d=d, size=size, fewest=d + 1),
-                          hint=_size_hint(sizes), input={"d": d}, expected=d + 1, actual=size)
+        fewest = fewest_taps(d)
+        if size != fewest:
+            raise failure(hints.DERIVATIVE_MIN_SIZE_WRONG.format(d=d, size=size),
+                          hint=_open_hint(_size_hint(sizes)), input={"d": d}, expected=fewest,
+                          actual=size, expected_is_answer=True,
+                          solution=hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
+                              d=d, fewest=fewest, why=_size_hint(sizes)))
     kernels = {d: _kernel(ctx, d) for d in DEGREES}
     for d, K in kernels.items():
-        if K.numel() != d + 1:
-            raise failure(hints.DERIVATIVE_TAPS.format(call=_call(d), taps=K.numel(), fewest=d + 1),
-                          hint=_taps_hint(kernels), input={"d": d}, expected=d + 1, actual=K.numel())
+        fewest = fewest_taps(d)
+        if K.numel() != fewest:
+            raise failure(hints.DERIVATIVE_TAPS.format(call=_call(d), taps=K.numel()),
+                          hint=_open_hint(_taps_hint(kernels)), input={"d": d}, expected=fewest,
+                          actual=K.numel(), expected_is_answer=True,
+                          solution=hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
+                              d=d, fewest=fewest, why=_taps_hint(kernels)))
 
 
 def _size(ctx: CheckContext, d: int) -> int:
@@ -112,7 +122,8 @@ def _kernel(ctx: CheckContext, d: int) -> torch.Tensor:
     K = as_row(fetch_kernel(ctx, NAME, d, call=_call(d)))
     if K.dim() != 2 or 1 not in K.shape or K.numel() < 1 or K.numel() > MAX_TAPS:
         raise shape_failure(hints.DERIVATIVE_SHAPE.format(call=_call(d), shape=shape_text(tuple(K.shape))),
-                            K, hints.DERIVATIVE_EXPECTED_SHAPE.format(n=d + 1), hints.HINT_DERIVATIVE_SHAPE)
+                            K, hints.DERIVATIVE_EXPECTED_SHAPE.format(n="n"),
+                            hints.HINT_DERIVATIVE_SHAPE)
     return K
 
 
@@ -141,16 +152,23 @@ def _constant_hint(value: float, factorial: int, tol: float) -> str:
 
 
 def _size_hint(sizes: dict[int, int]) -> str:
-    """A central-difference stencil's size if every size is 2d + 1, or why d + 1 taps are needed."""
+    """A central-difference stencil's size if every size is 2d + 1, or why the fewest taps suffice."""
     central = all(size == 2 * d + 1 for d, size in sizes.items())
     return hints.HINT_DERIVATIVE_CENTRAL if central else hints.HINT_DERIVATIVE_MIN_SIZE
 
 
 def _taps_hint(kernels: dict[int, torch.Tensor]) -> str:
     """Too many taps: a central stencil (the same read backwards, up to sign), or padding."""
-    longer = [K.reshape(-1) for d, K in kernels.items() if K.numel() > d + 1]
+    longer = [K.reshape(-1) for d, K in kernels.items() if K.numel() > fewest_taps(d)]
     central = all(torch.equal(K.flip(0), K) or torch.equal(K.flip(0), -K) for K in longer)
     return hints.HINT_DERIVATIVE_CENTRAL if central else hints.HINT_DERIVATIVE_MIN_SIZE
+
+
+def _open_hint(full: str) -> str:
+    """The hint that names the same mistake without stating the fewest taps (full feedback adds
+    ``full`` as the solution)."""
+    return hints.OPEN_DERIVATIVE_CENTRAL if full == hints.HINT_DERIVATIVE_CENTRAL \
+        else hints.OPEN_DERIVATIVE_MIN_SIZE
 
 
 def _call(d: int) -> str:

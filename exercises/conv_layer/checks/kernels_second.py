@@ -34,6 +34,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_text,
     tolerance,
 )
+from exercises.conv_layer.truth import fewest_taps
 from grader.pack import CheckContext, assert_close
 
 __all__ = [
@@ -46,7 +47,6 @@ __all__ = [
 NAME = "second_derivative_kernel"
 CALL = "second_derivative_kernel()"
 MIN_SIZE_NAME = "SECOND_DERIVATIVE_MIN_SIZE"
-MIN_SIZE = 3
 STRONGEST_NAME = "answer_second_derivative_strongest"
 STRUCTURES = ("flat", "ramp", "step_edge", "thin_line")
 IMAGE_SHAPE = (7, 9)
@@ -92,11 +92,16 @@ def second_derivative_constant_on_square(ctx: CheckContext) -> None:
 
 
 def second_derivative_min_size(ctx: CheckContext) -> None:
-    """SECOND_DERIVATIVE_MIN_SIZE is 3: [1, -2, 1] is the shortest second difference."""
+    """SECOND_DERIVATIVE_MIN_SIZE is the fewest taps of a second-derivative stencil, found by
+    linear algebra (``truth.fewest_taps``)."""
     given = ctx.value_answer(MIN_SIZE_NAME, (int,), hints.MIN_SIZE_EXPECTED)
-    if not ctx.record_answer(MIN_SIZE_NAME, given, MIN_SIZE):
-        raise failure(hints.SECOND_MIN_SIZE_WRONG.format(name=MIN_SIZE_NAME, given=given, size=MIN_SIZE),
-                      hint=hints.HINT_SECOND_MIN_SIZE, expected=MIN_SIZE, actual=given)
+    fewest = fewest_taps(2)
+    if not ctx.record_answer(MIN_SIZE_NAME, given, fewest):
+        raise failure(hints.SECOND_MIN_SIZE_WRONG.format(name=MIN_SIZE_NAME, given=given),
+                      hint=hints.OPEN_SECOND_MIN_SIZE, expected=fewest, actual=given,
+                      expected_is_answer=True,
+                      solution=hints.SOLUTION_SECOND_MIN_SIZE.format(size=fewest,
+                                                                     why=hints.HINT_SECOND_MIN_SIZE))
 
 
 def second_derivative_strongest_structure(ctx: CheckContext) -> None:
@@ -111,15 +116,17 @@ def second_derivative_strongest_structure(ctx: CheckContext) -> None:
         R = respond(X, K)
         strength[name] = 0.0 if is_zero(R, X, K) else float(R.abs().max())
         ctx.exhibit(hints.LABEL_RESPONSE_TO.format(image=name), R,
-                    hints.NOTE_LARGEST.format(value=number_text(strength[name])))
+                    hints.NOTE_LARGEST.format(value=number_text(strength[name])), reveals=True)
     top = max(strength.values())
     tied = [name for name in STRUCTURES if strength[name] >= top - TIE_RTOL * max(top, 1e-300)]
     truth = given if given in tied else tied[0]
     if not ctx.record_answer(hints.STRONGEST_QUESTION, given, truth, STRUCTURES):
         raise failure(hints.STRONGEST_WRONG.format(
-            name=STRONGEST_NAME, given=given, truth=truth, given_value=number_text(strength[given]),
-            truth_value=number_text(strength[truth])),
-            hint=hints.HINT_STRONGEST, expected=truth, actual=given)
+            name=STRONGEST_NAME, given=given, given_value=number_text(strength[given])),
+            hint=hints.OPEN_STRONGEST, expected=truth, actual=given, expected_is_answer=True,
+            solution=hints.SOLUTION_STRONGEST.format(
+                given=given, truth=truth, given_value=number_text(strength[given]),
+                truth_value=number_text(strength[truth]), why=hints.HINT_STRONGEST))
 
 
 def _kernel(ctx: CheckContext) -> torch.Tensor:
