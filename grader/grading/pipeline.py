@@ -63,7 +63,7 @@ def grade(
     # --device cuda without CUDA is said now, not after running the whole notebook; otherwise the
     # plan (which imports torch) is made while the kernel starts.
     early = _plan(options) if options.device == "cuda" else None
-    started = _now()
+    started = timestamp()
     try:
         loaded = load_submission(submission)
     except SubmissionError as exc:
@@ -73,7 +73,7 @@ def grade(
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             execution = pool.submit(active.start, loaded)
-            checks, devices = _grader_side(pack, options, early)
+            checks, devices = grader_side(pack, options, early)
             try:
                 execution.result()
             except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
@@ -84,8 +84,8 @@ def grade(
         info = active.execution()
     finally:
         active.close()
-    return _result(_info(loaded.path, submission_id, loaded.sha256, loaded.kind), pack, options, started,
-                   devices, exercises, answers=answers, execution=info)
+    return make_result(submission_info(loaded.path, submission_id, loaded.sha256, loaded.kind), pack,
+                       options, started, devices, exercises, answers=answers, execution=info)
 
 
 def _kernel_runner(options: GradeOptions) -> Runner:
@@ -100,10 +100,13 @@ def _plan(options: GradeOptions) -> tuple[DeviceInfo, ...]:
     return plan_devices(options.device, count_cuda=options.count_cuda)
 
 
-def _grader_side(
+def grader_side(
     pack: Pack, options: GradeOptions, devices: tuple[DeviceInfo, ...] | None
 ) -> tuple[ModuleType, tuple[DeviceInfo, ...]]:
-    """What the grader needs of its own (torch, the checks): loaded while the kernel runs."""
+    """What the grader needs of its own (torch, the checks): loaded while the kernel runs.
+
+    Public so that ``grader.grading.live`` (the student's self-check) loads them the same way.
+    """
     return load_checks(pack), devices or _plan(options)
 
 
@@ -132,11 +135,11 @@ def _unusable(
         )
         for exercise in pack.exercises
     )
-    return _result(_info(path, submission_id, _sha256(path), _kind(path)), pack, options, started, devices,
-                   exercises, error=message)
+    return make_result(submission_info(path, submission_id, _sha256(path), _kind(path)), pack, options,
+                       started, devices, exercises, error=message)
 
 
-def _result(
+def make_result(
     submission: SubmissionInfo,
     pack: Pack,
     options: GradeOptions,
@@ -148,15 +151,18 @@ def _result(
     execution: ExecutionInfo | None = None,
     error: str | None = None,
 ) -> SubmissionResult:
+    """The result of one grading run, with the versions and the time it finished."""
     return SubmissionResult(
         submission=submission, pack=pack.id, grader_version=_version("conv-grader"),
         torch_version=_version("torch"), seed=options.seed, devices=devices, exercises=exercises,
-        started=started, finished=_now(), answers=answers, execution=execution or ExecutionInfo(),
+        started=started, finished=timestamp(), answers=answers, execution=execution or ExecutionInfo(),
         error=error,
     )
 
 
-def _info(path: Path, submission_id: str | None, sha256: str, kind: SubmissionKind) -> SubmissionInfo:
+def submission_info(path: Path, submission_id: str | None, sha256: str, kind: SubmissionKind
+                    ) -> SubmissionInfo:
+    """What the result says of the submission graded."""
     return SubmissionInfo(path=str(path), name=path.name, sha256=sha256, kind=kind, id=submission_id)
 
 
@@ -181,5 +187,6 @@ def _version(distribution: str) -> str:
         return "unknown"
 
 
-def _now() -> str:
+def timestamp() -> str:
+    """Now, as the result writes its start and end times."""
     return datetime.now(UTC).isoformat(timespec="seconds")
