@@ -8,6 +8,10 @@ listing exercises, collecting pytest items and reading result JSON stay fast. ``
     >>> result = grader.grade("submission.ipynb", options=grader.GradeOptions(device="cpu"))
     >>> result.points, result.max_points
 
+In a notebook, ``grader.check("corr2d")`` checks one question (``grader.check()`` every one) in the
+student's own kernel and shows the verdict inline: a self-check, never a grade
+(``grader.frontends.notebook``).
+
 Errors form one tree (see ``grader.errors``): ``SubmissionError`` and ``StudentCodeError`` are the
 student's to fix, ``ExerciseDefinitionError`` the course author's, ``UsageError`` the caller's,
 and ``InternalError`` ours.
@@ -42,6 +46,7 @@ from grader.results.model import CheckResult, ExerciseResult, SubmissionResult
 if TYPE_CHECKING:
     from grader.catalog.model import Pack
     from grader.catalog.registry import load_pack
+    from grader.frontends.notebook import check
     from grader.grading import grade
     from grader.options import GradeOptions
 
@@ -61,12 +66,14 @@ __all__ = [
     "SubmissionResult",
     "UsageError",
     "__version__",
+    "check",
     "grade",
     "load_pack",
 ]
 
 #: Public names loaded on first access, and the module each lives in.
 _LAZY = {
+    "check": "grader.frontends.notebook",
     "grade": "grader.grading",
     "GradeOptions": "grader.options",
     "load_pack": "grader.catalog.registry",
@@ -75,7 +82,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """Load ``grade`` and friends on first use, so ``import grader`` stays cheap."""
+    """Load ``grade``, ``check`` and friends on first use, so ``import grader`` stays cheap."""
     if name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
     elif name == "__version__":

@@ -32,10 +32,14 @@ INHERITED = (
 )
 #: Inherited by prefix: every locale category (LC_ALL, LC_CTYPE, ...).
 INHERITED_PREFIXES = ("LC_",)
+#: Says to code in the kernel that it runs to be graded: ``grader.check(...)`` cells (the student's
+#: self-checks, ``grader.frontends.notebook``) then do nothing. A student who sets it in their own
+#: kernel only turns off their own self-checks.
+GRADING = "CONV_GRADER_GRADING"
 #: Set for every kernel whatever the grader has: figures render off-screen (no display, no
 #: inline backend); user site-packages are ignored, so what the kernel imports does not depend on
-#: what a student's code installs into its home.
-FIXED = {"MPLBACKEND": "agg", "PYTHONNOUSERSITE": "1"}
+#: what a student's code installs into its home; the grading marker.
+FIXED = {"MPLBACKEND": "agg", "PYTHONNOUSERSITE": "1", GRADING: "1"}
 
 
 def inherits(name: str) -> bool:
