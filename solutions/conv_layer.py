@@ -83,6 +83,8 @@ X = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])
 K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
 corr2d(X, K)
 
+# %% [check] corr2d
+
 # %% [markdown]
 # ## Convolutional Layers
 #
@@ -119,6 +121,8 @@ class Conv2D(nn.Module):
 # %% demo
 conv = Conv2D(kernel_size=(1, 2))
 conv(torch.ones((3, 4)))
+
+# %% [check] conv2d_layer
 
 # %% [markdown]
 # ## Object Edge Detection in Images
@@ -166,6 +170,8 @@ corr2d(X, K)
 
 # %% demo
 corr2d(X.t(), K)
+
+# %% [check] edge_detection
 
 # %% [markdown]
 # ## Learning a Kernel
@@ -217,6 +223,8 @@ def learn_kernel(
 # %% demo
 Y = corr2d(X, K)
 learn_kernel(X, Y, kernel_size=(1, 2), lr=3e-2, steps=10)
+
+# %% [check] learn_kernel
 
 # %% [markdown]
 # ## Cross-Correlation and Convolution
@@ -330,6 +338,8 @@ corr2d(X, K.T)
 answer_transpose_K = "different"
 # END SOLUTION
 
+# %% [check] diagonal_edge
+
 # %% [markdown]
 # ### 2. Differentiating `Conv2D` (current edition: 3; older edition: 2)
 #
@@ -388,6 +398,8 @@ of Y, the sum of products it came from, so the gradient flows back to X and K. T
 only when backward() is called on a non-scalar tensor without a gradient argument.
 """
 # END SOLUTION
+
+# %% [check] autograd
 
 # %% [markdown]
 # ### 3. Cross-correlation as a matrix multiplication (current edition: 4; older edition: 3)
@@ -465,6 +477,14 @@ X = torch.arange(9.0).reshape(3, 3)
 K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
 im2col(X, K.shape), kernel_matrix(K, X.shape) @ X.reshape(-1), corr2d_matmul(X, K)
 
+# %% [check] im2col
+
+# %% [check] kernel_matrix
+
+# %% [check] corr2d_matmul
+
+# %% [check] conv2d_matmul
+
 # %% [markdown]
 # ### 4. Designing kernels (current edition: 2; older edition: 4)
 #
@@ -491,6 +511,8 @@ def directional_edge_kernel(v: tuple[float, float]) -> torch.Tensor:
     return v1 * d_dx + v2 * d_dy
     # END SOLUTION
 
+
+# %% [check] directional_edge
 
 # %% [markdown]
 # **4.2 The second derivative (current edition 2.2; older edition 4.1).**
@@ -523,6 +545,8 @@ SECOND_DERIVATIVE_MIN_SIZE = 3
 answer_second_derivative_strongest = "thin_line"
 # END SOLUTION
 
+# %% [check] second_derivative
+
 # %% [markdown]
 # **4.3 The Laplacian (older edition 4.2).**
 # > What is the kernel for the Laplace operator?
@@ -538,6 +562,8 @@ def laplacian_kernel() -> torch.Tensor:
     return torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
     # END SOLUTION
 
+
+# %% [check] laplacian
 
 # %% [markdown]
 # **4.4 An integral (older edition 4.3).**
@@ -566,6 +592,8 @@ neighbourhood (a box filter), never the full rectangle above and to the left.
 """
 # END SOLUTION
 
+# %% [check] integral
+
 # %% [markdown]
 # **4.5 A blur (current edition 2.3).**
 # > How would you design a blur kernel? Why might you want to use such a kernel?
@@ -592,6 +620,8 @@ noise and fine detail before edge detection or downsampling (where it prevents a
 it makes later derivative kernels respond to structure rather than to noise.
 """
 # END SOLUTION
+
+# %% [check] blur
 
 # %% [markdown]
 # **4.6 A derivative of degree d (current edition 2.4; older edition 4.4).**
@@ -620,3 +650,6 @@ def min_kernel_size(d: int) -> int:
     # BEGIN SOLUTION
     return d + 1
     # END SOLUTION
+
+
+# %% [check] derivative_order_d

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -157,6 +158,44 @@ def test_when_a_generated_file_is_stale_then_check_exits_1_and_names_it(
     capsys.readouterr()
     assert authoring.main(["--check"]) == 1
     assert str(pack.stub_module) in capsys.readouterr().err
+
+
+CHECKED = SOURCE + "\n# %% [check] double\n\n# %% [markdown]\n# The end.\n"
+
+
+def test_when_a_check_marker_is_generated_then_only_the_stub_notebook_gets_a_check_cell() -> None:
+    text = authoring.stub_source(CHECKED, notebook=True)
+    assert '# %% [check] double\ngrader.check("double")\n' in text
+    assert text.index("import grader\n") < text.index("import torch\n")
+    notebook = nbformat.reads(authoring.to_notebook(text, pack_id="small", source="s.py"), as_version=4)
+    assert [c.source for c in notebook.cells if c.metadata.get("tags") == ["check"]] == [
+        'grader.check("double")']
+    assert [c.cell_type for c in notebook.cells][:3] == ["markdown", "code", "code"]
+    assert notebook.cells[1].source.endswith("import grader")
+    assert authoring.stub_source(CHECKED) == authoring.stub_source(SOURCE) + "\n# %% [markdown]\n# The end.\n"
+    assert "check" not in authoring.solution_source(CHECKED)
+    assert authoring.check_ids(CHECKED) == ["double"]
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("# %% [check] triple\n", "[check] triple names no exercise of pack 'small'"),
+        ("# %% [check] double\n\n# %% [check] double\n", "[check] double is given twice"),
+        ("# %%\nx = 1\n# %% [check] double\nx = 2\n", "line 3: a [check] cell must be empty"),
+    ],
+)
+def test_when_a_check_marker_is_wrong_then_generating_names_it(
+    tmp_path: Path, source: str, problem: str
+) -> None:
+    from grader.catalog.model import Check, Exercise
+
+    pack = small_pack(tmp_path)
+    pack = Pack(**{**vars(pack), "exercises": (
+        Exercise("double", "Double", (Check("works", "Works", 1, "double_works"),)),)})
+    pack.solution_module.write_text(source)
+    with pytest.raises(ExerciseDefinitionError, match=re.escape(problem)):
+        authoring.generate(pack)
 
 
 def test_when_the_pack_is_generated_then_demo_cells_are_tagged_in_both_notebooks() -> None:

@@ -17,6 +17,20 @@ no enclosing function (a free-text answer) names its replacement on the BEGIN li
 Cells headed ``# %% demo`` call the student's functions (the book's examples); in the stub they are
 commented out, with a first line that says which functions must work first.
 
+Where each question ends is said by the author, with an empty marker cell after its last cell::
+
+    # %% [check] corr2d
+
+It becomes a ``grader.check("corr2d")`` cell in the stub notebook (tagged ``check``), and the
+notebook gets an ``import grader`` cell of its own before its first code cell (so a kernel without
+the grader still runs the notebook's own imports). A marker, rather than a place worked out from
+the pack's order and each check's ``needs``, because a question ends after its demo and answer
+cells, which no declaration names; ``generate`` refuses a marker for an id the pack does not have,
+or one given twice. The stub module and the solution notebook get no check cells: a module is
+imported or graded as a module, where nothing would show the verdict and importing it would run
+every check; the solution has nothing to check. ``grader.check`` cells do nothing while a notebook
+is graded (``grader.frontends.notebook``).
+
 ``python -m grader.authoring`` writes the stub module, the stub notebook and the solution notebook;
 ``--check`` writes nothing and exits 1 if a committed file differs from what would be generated, so
 a test keeps them from drifting apart. Generation is deterministic (cell ids come from the cell's
@@ -29,25 +43,42 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from grader.authoring.notebooks import to_notebook
-from grader.authoring.stubs import solution_source, stub_source
+from grader.authoring.stubs import check_ids, solution_source, stub_source
 from grader.catalog.model import Pack
+from grader.errors import ExerciseDefinitionError
 
-__all__ = ["generate", "main", "outdated", "solution_source", "stub_source", "to_notebook"]
+__all__ = [
+    "check_ids", "generate", "main", "outdated", "solution_source", "stub_source", "to_notebook",
+]
 
 
 def generate(pack: Pack) -> dict[Path, str]:
     """Every file generated from ``pack.solution_module``, by path."""
     source = pack.solution_module
     text = source.read_text(encoding="utf-8")
-    stub = stub_source(text, filename=source.name)
+    _check_markers(pack, check_ids(text, filename=source.name), source.name)
     origin = f"{source.parent.name}/{source.name}"
     return {
-        pack.stub_module: stub,
-        pack.stub_notebook: to_notebook(stub, pack_id=pack.id, source=origin),
+        pack.stub_module: stub_source(text, filename=source.name),
+        pack.stub_notebook: to_notebook(stub_source(text, filename=source.name, notebook=True),
+                                        pack_id=pack.id, source=origin),
         pack.solution_notebook: to_notebook(
             solution_source(text, filename=source.name), pack_id=pack.id, source=origin
         ),
     }
+
+
+def _check_markers(pack: Pack, ids: Sequence[str], filename: str) -> None:
+    """Each ``[check]`` marker names an exercise of the pack, and no exercise twice."""
+    known = [exercise.id for exercise in pack.exercises]
+    for index, given in enumerate(ids):
+        if given not in known:
+            raise ExerciseDefinitionError(
+                f"{filename}: [check] {given} names no exercise of pack {pack.id!r}"
+                f" (its exercises: {', '.join(known)})"
+            )
+        if given in ids[:index]:
+            raise ExerciseDefinitionError(f"{filename}: [check] {given} is given twice")
 
 
 def outdated(generated: Mapping[Path, str]) -> list[Path]:

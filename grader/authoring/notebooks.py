@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from grader.authoring.stubs import DEMO
+from grader.authoring.stubs import CHECK, DEMO
 from grader.submission.cells import split_percent
 
+CHECK_TAG = "check"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
 def to_notebook(text: str, *, pack_id: str, source: str) -> str:
     """A percent-format text as an nbformat 4 notebook (JSON text), without outputs.
 
-    Cell ids derive from the cell's position and demo cells carry the tag ``demo``, so the bytes
-    depend on the text alone.
+    Cell ids derive from the cell's position, demo cells carry the tag ``demo`` and
+    ``grader.check`` cells the tag ``check``, so the bytes depend on the text alone.
     """
     import nbformat
 
@@ -22,7 +23,8 @@ def to_notebook(text: str, *, pack_id: str, source: str) -> str:
         if cell.kind == "markdown":
             cells.append(nbformat.v4.new_markdown_cell(cell.source, id=cell_id))
             continue
-        metadata = {"tags": [DEMO]} if cell.header == DEMO else {}
+        metadata = ({"tags": [DEMO]} if cell.header == DEMO
+                    else {"tags": [CHECK_TAG]} if CHECK.match(cell.header) else {})
         cells.append(
             nbformat.v4.new_code_cell(cell.source.rstrip("\n"), id=cell_id, metadata=metadata)
         )

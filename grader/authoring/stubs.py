@@ -2,7 +2,9 @@
 
 Solution regions (``# BEGIN SOLUTION`` ... ``# END SOLUTION``) become ``raise NotImplementedError``
 at the same indentation, or the replacement the BEGIN line names; ``# %% demo`` cells are commented
-out in the stub with a line saying which functions must work first. See ``grader.authoring``.
+out in the stub with a line saying which functions must work first; ``# %% [check] ID`` markers
+become ``grader.check("ID")`` cells in the stub notebook, after an ``import grader`` cell, and
+nothing elsewhere. See ``grader.authoring``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,18 @@ NOT_IMPLEMENTED = 'raise NotImplementedError("{name}: your code here")'
 UNCOMMENT_ONE = "# Uncomment to try {name} once it works:"
 UNCOMMENT_MANY = "# Uncomment to try {names} once they work:"
 UNCOMMENT_PLAIN = "# Uncomment to run this example:"
+CHECK = re.compile(r"^\[check\]\s+(?P<id>\S+)$")
+#: What a ``# %% [check] ID`` marker becomes in the stub notebook, and the cell before the first
+#: code cell that makes ``grader`` available to them (a cell of its own: if the import fails, the
+#: notebook's own imports still run).
+CHECK_CALL = 'grader.check("{id}")\n'
+IMPORT_CELL = (
+    "# %%\n"
+    '# A grader.check("...") cell after each question checks it in this kernel: a self-check, not\n'
+    "# your grade, which comes from grading the whole notebook.\n"
+    "import grader\n"
+    "\n"
+)
 
 
 @dataclass(frozen=True)
@@ -36,24 +50,53 @@ class _Chunk:
     def is_demo(self) -> bool:
         return self.header is not None and _header_text(self.header) == DEMO
 
+    @property
+    def check_id(self) -> str | None:
+        """The exercise a ``# %% [check] ID`` marker names (None for any other cell)."""
+        match = CHECK.match(_header_text(self.header)) if self.header is not None else None
+        return match["id"] if match else None
 
-def stub_source(text: str, *, filename: str = "<source>") -> str:
-    """The student's module: every solution region replaced, every demo cell commented out."""
+
+def stub_source(text: str, *, filename: str = "<source>", notebook: bool = False) -> str:
+    """The student's module: every solution region replaced, every demo cell commented out.
+
+    With ``notebook``, the text the stub notebook is made from: each ``[check]`` marker a
+    ``grader.check`` cell, and an ``import grader`` cell before the first code cell. A module
+    drops the markers: imported or graded as a module it has no notebook to show a check in.
+    """
     out: list[str] = []
     stubbed: list[str] = []  # top-level names with a stubbed region so far, for the demo notes
+    imported = not notebook
     for chunk in _chunks(text):
+        check = _check_id(chunk, filename)
+        if check is not None:
+            if notebook:
+                out.extend([chunk.header or "", CHECK_CALL.format(id=check), *chunk.lines])
+            continue
         body, names = _replace_regions(chunk, filename, keep=False)
         stubbed.extend(name for name in names if name not in stubbed)
+        if not imported and chunk.header is not None and not _is_markdown(chunk.header):
+            out.append(IMPORT_CELL)
+            imported = True
         if chunk.header is not None:
             out.append(chunk.header)
         out.extend(_comment_out(body, stubbed) if chunk.is_demo else body)
-    return "".join(out)
+    # A file ends with one newline, also when the blank lines before a last marker stay behind.
+    return "".join(out).rstrip("\n") + "\n"
+
+
+def check_ids(text: str, *, filename: str = "<source>") -> list[str]:
+    """The exercise ids of the ``[check]`` markers, in order."""
+    return [check for chunk in _chunks(text) if (check := _check_id(chunk, filename)) is not None]
 
 
 def solution_source(text: str, *, filename: str = "<source>") -> str:
-    """The solution as students may later see it: the region markers removed, nothing else."""
+    """The solution as students may later see it: the region markers removed, nothing else
+    (``[check]`` markers included: the solution has nothing to check)."""
     out: list[str] = []
     for chunk in _chunks(text):
+        if _check_id(chunk, filename) is not None:
+            continue
         if chunk.header is not None:
             out.append(chunk.header)
         out.extend(_replace_regions(chunk, filename, keep=True)[0])
@@ -74,6 +117,21 @@ def _chunks(text: str) -> list[_Chunk]:
             lines.append(line)
     chunks.append(_Chunk(header, tuple(lines), first))
     return [c for c in chunks if c.header is not None or c.lines]
+
+
+def _check_id(chunk: _Chunk, filename: str) -> str | None:
+    """A marker's exercise id; its cell must be empty, since the generator writes its code."""
+    check = chunk.check_id
+    if check is not None and any(line.strip() for line in chunk.lines):
+        raise ExerciseDefinitionError(
+            f"{filename}, line {chunk.first_line - 1}: a [check] cell must be empty (the generator"
+            " writes its code)"
+        )
+    return check
+
+
+def _is_markdown(header: str) -> bool:
+    return _header_text(header).startswith(("[markdown]", "[md]"))
 
 
 def _header_text(header: str) -> str:
