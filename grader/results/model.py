@@ -48,12 +48,9 @@ class CheckResult:
     truth the grader computed for it. ``details`` holds figures reported for information only
     (operation counts, timings), never judged.
 
-    What gives an answer away is marked, so a course can withhold it (``grader.results.feedback``):
-    ``solution`` says what the right answer is and why; ``expected_is_answer`` says that
-    ``expected`` (and the mismatch against it) is the answer itself (a choice, a minimum size, the
-    error torch raises), not what a correct function returns on the failing input; an exhibit
-    with ``reveals`` shows what the question asks the student to find out; and an answer's
-    ``truth`` is always the answer.
+    What gives an answer away is marked, for ``grader.results.feedback`` to withhold: ``solution``
+    (the right answer and why), ``expected_is_answer`` (``expected`` is the answer itself, not what
+    a correct function returns on the input), an exhibit's ``reveals``, and an answer's ``truth``.
     """
 
     id: str

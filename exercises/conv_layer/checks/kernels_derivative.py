@@ -15,6 +15,7 @@ import math
 
 import torch
 
+from exercises.conv_layer import hints_derivative as derivative_hints
 from exercises.conv_layer import hints_kernels as hints
 from exercises.conv_layer.checks.kernels_common import (
     as_row,
@@ -72,14 +73,14 @@ def derivative_constant_on_power(ctx: CheckContext) -> None:
             ctx.exhibit(label, X)
             ctx.exhibit(hints.LABEL_RESPONSE_TO.format(image=label), R)
             lowers = all(is_zero(respond(L, K), L, K) for L in (_monomial(K, k) for k in range(d)))
-            raise failure(hints.DERIVATIVE_NOT_CONSTANT.format(
+            raise failure(derivative_hints.DERIVATIVE_NOT_CONSTANT.format(
                 call=_call(d), image=label, low=number_text(float(R.min())),
                 high=number_text(float(R.max()))),
                 hint=None if lowers else _lower_hint(K), input=inputs, actual=R)
         value = float(R.mean())
         if abs(abs(value) - factorial) > tolerance(X, K) + 1e-9 * factorial:
             ctx.exhibit(hints.LABEL_RESPONSE_TO.format(image=label), R)
-            raise failure(hints.DERIVATIVE_WRONG_CONSTANT.format(
+            raise failure(derivative_hints.DERIVATIVE_WRONG_CONSTANT.format(
                 call=_call(d), image=label, value=number_text(value), factorial=factorial, d=d),
                 hint=_constant_hint(value, factorial, tolerance(X, K)), input=inputs,
                 expected=factorial, actual=value)
@@ -92,19 +93,19 @@ def derivative_min_size(ctx: CheckContext) -> None:
     for d, size in sizes.items():
         fewest = fewest_taps(d)
         if size != fewest:
-            raise failure(hints.DERIVATIVE_MIN_SIZE_WRONG.format(d=d, size=size),
+            raise failure(derivative_hints.DERIVATIVE_MIN_SIZE_WRONG.format(d=d, size=size),
                           hint=_open_hint(_size_hint(sizes)), input={"d": d}, expected=fewest,
                           actual=size, expected_is_answer=True,
-                          solution=hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
+                          solution=derivative_hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
                               d=d, fewest=fewest, why=_size_hint(sizes)))
     kernels = {d: _kernel(ctx, d) for d in DEGREES}
     for d, K in kernels.items():
         fewest = fewest_taps(d)
         if K.numel() != fewest:
-            raise failure(hints.DERIVATIVE_TAPS.format(call=_call(d), taps=K.numel()),
+            raise failure(derivative_hints.DERIVATIVE_TAPS.format(call=_call(d), taps=K.numel()),
                           hint=_open_hint(_taps_hint(kernels)), input={"d": d}, expected=fewest,
                           actual=K.numel(), expected_is_answer=True,
-                          solution=hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
+                          solution=derivative_hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
                               d=d, fewest=fewest, why=_taps_hint(kernels)))
 
 
@@ -121,9 +122,10 @@ def _kernel(ctx: CheckContext, d: int) -> torch.Tensor:
     """derivative_kernel(d) as a (1, n) row or an (n, 1) column (a 1-D tensor read as a row)."""
     K = as_row(fetch_kernel(ctx, NAME, d, call=_call(d)))
     if K.dim() != 2 or 1 not in K.shape or K.numel() < 1 or K.numel() > MAX_TAPS:
-        raise shape_failure(hints.DERIVATIVE_SHAPE.format(call=_call(d), shape=shape_text(tuple(K.shape))),
-                            K, hints.DERIVATIVE_EXPECTED_SHAPE.format(n="n"),
-                            hints.HINT_DERIVATIVE_SHAPE)
+        shape = shape_text(tuple(K.shape))
+        raise shape_failure(derivative_hints.DERIVATIVE_SHAPE.format(call=_call(d), shape=shape),
+                            K, derivative_hints.DERIVATIVE_EXPECTED_SHAPE.format(n="n"),
+                            derivative_hints.HINT_DERIVATIVE_SHAPE)
     return K
 
 
@@ -139,37 +141,37 @@ def _monomial(K: torch.Tensor, k: int) -> torch.Tensor:
 def _lower_hint(K: torch.Tensor) -> str:
     """Taps that do not sum to zero miss the alternating signs; otherwise a difference is missing."""
     if abs(float(K.sum())) > 1e-6 * float(K.abs().sum()):
-        return hints.HINT_DERIVATIVE_SIGNS
-    return hints.HINT_DERIVATIVE_LOWER
+        return derivative_hints.HINT_DERIVATIVE_SIGNS
+    return derivative_hints.HINT_DERIVATIVE_LOWER
 
 
 def _constant_hint(value: float, factorial: int, tol: float) -> str:
     if abs(value) <= tol:
-        return hints.HINT_DERIVATIVE_TOO_MANY
+        return derivative_hints.HINT_DERIVATIVE_TOO_MANY
     if abs(abs(value) - 1.0) <= tol + 1e-9:
-        return hints.HINT_DERIVATIVE_FACTORIAL
-    return hints.HINT_DERIVATIVE_BINOMIAL
+        return derivative_hints.HINT_DERIVATIVE_FACTORIAL
+    return derivative_hints.HINT_DERIVATIVE_BINOMIAL
 
 
 def _size_hint(sizes: dict[int, int]) -> str:
     """A central-difference stencil's size if every size is 2d + 1, or why the fewest taps suffice."""
     central = all(size == 2 * d + 1 for d, size in sizes.items())
-    return hints.HINT_DERIVATIVE_CENTRAL if central else hints.HINT_DERIVATIVE_MIN_SIZE
+    return derivative_hints.HINT_DERIVATIVE_CENTRAL if central else derivative_hints.HINT_DERIVATIVE_MIN_SIZE
 
 
 def _taps_hint(kernels: dict[int, torch.Tensor]) -> str:
     """Too many taps: a central stencil (the same read backwards, up to sign), or padding."""
     longer = [K.reshape(-1) for d, K in kernels.items() if K.numel() > fewest_taps(d)]
     central = all(torch.equal(K.flip(0), K) or torch.equal(K.flip(0), -K) for K in longer)
-    return hints.HINT_DERIVATIVE_CENTRAL if central else hints.HINT_DERIVATIVE_MIN_SIZE
+    return derivative_hints.HINT_DERIVATIVE_CENTRAL if central else derivative_hints.HINT_DERIVATIVE_MIN_SIZE
 
 
 def _open_hint(full: str) -> str:
     """The hint that names the same mistake without stating the fewest taps (full feedback adds
     ``full`` as the solution)."""
-    return hints.OPEN_DERIVATIVE_CENTRAL if full == hints.HINT_DERIVATIVE_CENTRAL \
-        else hints.OPEN_DERIVATIVE_MIN_SIZE
+    return derivative_hints.OPEN_DERIVATIVE_CENTRAL if full == derivative_hints.HINT_DERIVATIVE_CENTRAL \
+        else derivative_hints.OPEN_DERIVATIVE_MIN_SIZE
 
 
 def _call(d: int) -> str:
-    return hints.DERIVATIVE_CALL.format(d=d)
+    return derivative_hints.DERIVATIVE_CALL.format(d=d)
