@@ -14,7 +14,7 @@ from exercises.conv_layer import PACK
 from grader.catalog.model import Pack
 from grader.frontends import messages as say
 from grader.frontends.cli import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
-from grader.frontends.cli.stub import STUB_EXISTS, STUB_WRITTEN
+from grader.frontends.messages import STUB_EXISTS, STUB_WRITTEN
 
 
 @pytest.fixture

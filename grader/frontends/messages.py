@@ -73,3 +73,12 @@ MARKER_HIDDEN = "hidden: a check the course keeps hidden from students until gra
 # -- the course's configuration (grader.frontends.cli.config) ---------------------------------------
 CONFIG_UNREADABLE = "cannot read the course's configuration {path}: {reason}"
 CONFIG_UNKNOWN_KEY = "unknown setting {key!r} in {path}; the settings are {known}"
+
+# -- grader stub ---------------------------------------------------------------------------------------
+HELP_STUB = "write the exercise pack's stub notebook (or module) to fill in, into the current folder"
+HELP_MODULE = "write the stub as a Python module (.py, percent-format cells) instead of a notebook"
+HELP_STUB_OUTPUT = "write it to this file (default: the pack's name, e.g. conv_layer.ipynb, here)"
+HELP_FORCE = "replace a file that is already there"
+STUB_EXISTS = "{path} already exists; name another file with -o, or add --force to replace it"
+STUB_WRITTEN = "wrote {path}: fill it in, then grade it with: grader check {quoted}"
+STUB_UNREADABLE = "its stub {path} cannot be read: {reason}"

@@ -1,5 +1,6 @@
 """The ``grader`` command: ``grader check SUBMISSION`` grades one file, ``grader report RESULT``
-renders a saved result again, ``grader list`` shows the pack.
+renders a saved result again, ``grader list`` shows the pack, ``grader stub`` writes the file a
+student fills in.
 
 Exit codes say whose move it is:
 
@@ -17,7 +18,7 @@ cannot be read.
 
 The package, by concern: ``app`` (the parser, its commands, errors to exit codes), ``exits`` (what
 each code means), ``options`` (the option table as argparse options), one module per command
-(``check``, ``report``, ``listing``) and ``output`` (files, colour, error lines).
+(``check``, ``report``, ``listing``, ``stub``) and ``output`` (files, colour, error lines).
 """
 
 from __future__ import annotations

@@ -16,30 +16,22 @@ from pathlib import Path
 
 from grader.catalog import registry
 from grader.errors import ExerciseDefinitionError
+from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
 from grader.frontends.cli.options import add_options
 from grader.frontends.cli.output import fail, write_output
-from grader.frontends.messages import CANNOT_WRITE
 from grader.options import PACK
 
-# The command's own sentences, until they join the others in grader.frontends.messages.
-HELP = "write the exercise pack's stub notebook (or module) to fill in, into the current folder"
-HELP_MODULE = "write the stub as a Python module (.py, percent-format cells) instead of a notebook"
-HELP_STUB_OUTPUT = "write it to this file (default: the pack's name, e.g. conv_layer.ipynb, here)"
-HELP_FORCE = "replace a file that is already there"
-STUB_EXISTS = "{path} already exists; name another file with -o, or add --force to replace it"
-STUB_WRITTEN = "wrote {path}: fill it in, then grade it with: grader check {quoted}"
-STUB_UNREADABLE = "its stub {path} cannot be read: {reason}"
-
 NAME = "stub"
+HELP = say.HELP_STUB
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Give the ``stub`` subcommand its arguments."""
     add_options(parser, (PACK,))
-    parser.add_argument("--module", action="store_true", help=HELP_MODULE)
-    parser.add_argument("-o", "--output", metavar="OUT", help=HELP_STUB_OUTPUT)
-    parser.add_argument("--force", action="store_true", help=HELP_FORCE)
+    parser.add_argument("--module", action="store_true", help=say.HELP_MODULE)
+    parser.add_argument("-o", "--output", metavar="OUT", help=say.HELP_STUB_OUTPUT)
+    parser.add_argument("--force", action="store_true", help=say.HELP_FORCE)
     parser.set_defaults(run=run)
 
 
@@ -49,17 +41,17 @@ def run(args: argparse.Namespace) -> int:
     source = pack.stub_module if args.module else pack.stub_notebook
     target = Path(args.output) if args.output else Path(pack.id + source.suffix)
     if target.is_dir() and not target.is_symlink():
-        fail(CANNOT_WRITE.format(path=target, reason=os.strerror(errno.EISDIR)))
+        fail(say.CANNOT_WRITE.format(path=target, reason=os.strerror(errno.EISDIR)))
         return EXIT_USAGE
     if os.path.lexists(target) and not args.force:
-        fail(STUB_EXISTS.format(path=target))
+        fail(say.STUB_EXISTS.format(path=target))
         return EXIT_USAGE
     try:  # bytes, then text: no newline is translated, so the copy is the shipped file exactly
         text = source.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:  # the installation is broken, not the command
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ExerciseDefinitionError(STUB_UNREADABLE.format(path=source, reason=reason)) from None
+        raise ExerciseDefinitionError(say.STUB_UNREADABLE.format(path=source, reason=reason)) from None
     if not write_output(text, str(target)):
         return EXIT_USAGE
-    print(STUB_WRITTEN.format(path=target, quoted=shlex.quote(str(target))))
+    print(say.STUB_WRITTEN.format(path=target, quoted=shlex.quote(str(target))))
     return EXIT_OK
