@@ -70,7 +70,7 @@ SUMMARY_TITLE_CRASHED = "grade"
 MARKER_GPU = "gpu: the CUDA variant of a check; skipped where CUDA is absent"
 MARKER_HIDDEN = "hidden: a check the course keeps hidden from students until grading"
 
-# -- the course's configuration (grader.frontends.cli.config) ---------------------------------------
+# -- the course's configuration (grader.frontends.config) -------------------------------------------
 CONFIG_UNREADABLE = "cannot read the course's configuration {path}: {reason}"
 CONFIG_UNKNOWN_KEY = "unknown setting {key!r} in {path}; the settings are {known}"
 

@@ -56,14 +56,15 @@ THIS_KERNEL = "this kernel"
 
 def check(
     question: str | None = None, *, pack: str | None = None, device: str | None = None,
-    seed: int | None = None,
+    seed: int | None = None, feedback: str | None = None,
 ) -> SelfCheck | Note:
     """Check ``question`` (an exercise id, as ``grader list`` prints them; every one when None)
     against the namespace of the calling notebook or script, and return the verdict to display.
 
-    ``pack``, ``device`` and ``seed`` are the option table's (``grader.options``), with its
-    defaults. An unknown question, pack or option value raises ``SelfCheckUsageError``, which
-    IPython shows as its one-line message.
+    ``pack``, ``device``, ``seed`` and ``feedback`` are the option table's (``grader.options``);
+    what is not given comes from the course's configuration in the notebook's folder or above
+    (``grader.frontends.config``), then the table's defaults. An unknown question, pack or option
+    value raises ``SelfCheckUsageError``, which IPython shows as its one-line message.
     """
     if os.environ.get(GRADING) == "1":
         return Note(SKIPPED_WHILE_GRADING)
@@ -74,13 +75,16 @@ def check(
     if session is None:
         return Note(NOT_A_SESSION)
     namespace, submission = session
+    from grader.frontends.config import course_settings
     from grader.grading.live import check_namespace
     from grader.options import grade_options
 
     try:
-        options = grade_options({"device": device, "seed": seed})
+        given = {"pack": pack, "device": device, "seed": seed, "feedback": feedback}
+        settings = {**course_settings(), **{k: v for k, v in given.items() if v is not None}}
+        options = grade_options(settings)
         result = check_namespace(namespace, None if question is None else [question], options,
-                                 _pack(pack), submission=submission)
+                                 _pack(settings.get("pack")), submission=submission)
     except UsageError as exc:
         raise SelfCheckUsageError(exc.message) from None
     return SelfCheck(_shown(result, options))
@@ -88,8 +92,9 @@ def check(
 
 def _shown(result: SubmissionResult, options: GradeOptions) -> SubmissionResult:
     """What the student is shown of ``result``: the one way from checking to displaying."""
-    # feedback: redact here
-    return result
+    from grader.results.feedback import redact
+
+    return redact(result, options.feedback)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import argparse
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from grader.frontends import config
 from grader.frontends import messages as say
-from grader.frontends.cli import config
 from grader.options import OPTIONS, GradeOptions, InvalidOption, Option, grade_options
 
 __all__ = ["add_options", "flag", "grade_options", "options_from", "settings_from"]

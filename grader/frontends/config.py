@@ -2,9 +2,10 @@
 or at the top level of a ``grader.toml``, found in the working directory or the nearest folder above.
 
 A course ships it in the repository students work in (``feedback = "hints"``, ``call_timeout = 5``),
-so ``grader check`` run there, by a student or by CI, grades as the course chose; the command line
-still wins. The keys are the option names ``grader check --help`` shows, with ``_`` or ``-``. A
-malformed file, an unknown key or a refused value is a one-line error naming the file.
+so ``grader check`` run there, by a student or by CI, and ``grader.check()`` in a notebook there,
+grade and show as the course chose; the command line (or the call's arguments) still wins. The
+keys are the option names ``grader check --help`` shows, with ``_`` or ``-``. A malformed file, an
+unknown key or a refused value is a one-line error naming the file.
 """
 
 from __future__ import annotations
