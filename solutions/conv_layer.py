@@ -520,9 +520,9 @@ def directional_edge_kernel(v: tuple[float, float]) -> torch.Tensor:
 # > convolutional kernel associated with it? Which structures in images respond most strongly to it?
 # > (Older edition: what is the form of a kernel for the second derivative?)
 #
-# * `second_derivative_kernel()` returns a `1 x 3` kernel (a `3 x 1` one, or a 1-D tensor of 3
-#   read as a row, is fine too) that gives zero on constant and linear images and a non-zero
-#   constant on `x ** 2`.
+# * `second_derivative_kernel()` returns a kernel along x with as few taps as possible, as one row
+#   (a column, or a 1-D tensor read as a row, is fine too), that gives zero on constant and linear
+#   images and a non-zero constant on `x ** 2`.
 # * `SECOND_DERIVATIVE_MIN_SIZE`: the smallest number of taps such a kernel can have.
 # * `answer_second_derivative_strongest`: which structure gives the strongest response (largest
 #   absolute value) to your kernel: `"flat"` (a constant region), `"ramp"` (a linear ramp),
@@ -627,9 +627,9 @@ it makes later derivative kernels respond to structure rather than to noise.
 # **4.6 A derivative of degree d (current edition 2.4; older edition 4.4).**
 # > What is the minimum size of a kernel to obtain a derivative of degree $d$?
 #
-# * `derivative_kernel(d)` returns a `1 x (d + 1)` kernel (a column or a 1-D tensor is fine too)
-#   that gives zero on every polynomial of degree below `d` and the constant `d!` (or `-d!`) on
-#   `x ** d`.
+# * `derivative_kernel(d)` returns a kernel with as few taps as possible, as one row (a column or
+#   a 1-D tensor is fine too), that gives zero on every polynomial of degree below `d` and the
+#   constant `d!` (or `-d!`) on `x ** d`.
 # * `min_kernel_size(d)` returns the smallest number of taps of such a kernel.
 
 # %%

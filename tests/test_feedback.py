@@ -34,6 +34,8 @@ WRONG: dict[str, str] = {
     "second_derivative::strongest_structure[cpu]": "kernels/second_strongest_step",
     "derivative_order_d::min_size[cpu]": "kernels/derivative_min_size_central",
 }
+#: Kernels of the wrong size: their shape failures must not give the minimum size away either.
+WRONG_SIZE = ("kernels/second_five_taps", "kernels/second_laplacian")
 FORMATS = ("txt", "md", "html", "json")
 #: What only an answer-revealing rendering says (the report's words for the truth and a solution).
 REVEALING_WORDS = ("The truth on your objects", "on your objects the answer is", "The answer:",
@@ -43,7 +45,7 @@ REVEALING_WORDS = ("The truth on your objects", "on your objects the answer is",
 @pytest.fixture(scope="module")
 def graded(variant: Callable[[str], Path]) -> dict[str, SubmissionResult]:
     """Each wrong fixture's full result, and the worked solution's under "solution"."""
-    results = {name: grade_here(variant(name)) for name in sorted(set(WRONG.values()))}
+    results = {name: grade_here(variant(name)) for name in sorted({*WRONG.values(), *WRONG_SIZE})}
     results["solution"] = grade_here(PACK.solution_module)
     return results
 
@@ -105,6 +107,20 @@ def test_when_a_structured_answer_is_wrong_then_hints_never_state_its_truth(
     for fmt, text in renderings(shown).items():
         for words in REVEALING_WORDS:
             assert words not in text, (fmt, words)
+
+
+@pytest.mark.parametrize("name", WRONG_SIZE)
+def test_when_a_kernel_has_the_wrong_size_then_hints_name_the_mistake_without_the_fewest_taps(
+    name: str, graded: dict[str, SubmissionResult]
+) -> None:
+    full = [c for c in graded[name].checks if c.exercise == "second_derivative" and c.status == "failed"]
+    assert full and all(c.solution for c in full)  # full feedback explains with the size
+    size = r"\b3\b|three|\[1, -2, 1\]"
+    assert any(re.search(size, c.solution or "") for c in full)
+    for check in redact(graded[name], "hints").checks:
+        if check.exercise == "second_derivative" and check.status == "failed":
+            said = re.sub(r"shape \([^)]*\)", "shape (yours)", spoken(check))  # theirs may be 3 x 3
+            assert check.hint and not re.search(size, said), said
 
 
 def test_when_every_structured_answer_is_right_then_hints_show_neither_the_answers_nor_the_truths(

@@ -316,3 +316,34 @@ def test_when_the_stub_notebook_is_generated_then_every_question_ends_with_its_c
     assert first_code.source.endswith("import grader")
     assert "import grader" not in PACK.stub_module.read_text()
     assert "grader.check" not in PACK.stub_module.read_text()
+
+
+def test_when_a_student_checks_a_wrong_choice_then_the_feedback_setting_decides_what_is_shown(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "mine.py"
+    script.write_text(solution_code_cells() + textwrap.dedent("""
+        # %%
+        answer_apply_K = "two_lines"  # the triangle's response is one line: a wrong choice
+
+        import pathlib
+
+        import grader
+
+        for shown in (grader.check("diagonal_edge"), grader.check("diagonal_edge", feedback="full")):
+            print("=== text", repr(shown), "=== html", shown._repr_html_(), sep="\\n")
+        pathlib.Path("grader.toml").write_text('feedback = "verdicts"\\n')  # the course's choice
+        print("=== course", repr(grader.check("diagonal_edge")), sep="\\n")
+        """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    shown, course = done.stdout.split("=== course")
+    _, hints, full = shown.split("=== text")
+    message = "answer_apply_K is 'two_lines', which is not what happens on your image"
+    assert message in hints and message in full
+    hints_text = hints.split("=== html")[0]
+    assert "one_line" not in hints_text and "The answer:" not in hints  # a chip lists it, unmarked
+    assert "chip truth" not in hints and "(right)" not in hints and "chip truth" in full
+    assert "on your image the answer is 'one_line'" in full and "The answer:" in full
+    assert "verdicts only" in course and message not in course

@@ -87,8 +87,11 @@ HINT_EDGE_SCALE = (
 )
 
 # --- 4.2 the second derivative ------------------------------------------------------------------
-SECOND_SHAPE = "{call} returned a tensor of shape {shape}; expected (1, 3), (3, 1) or (3,)"
-SECOND_EXPECTED_SHAPE = "(1, 3), (3, 1) or (3,)"
+SECOND_SHAPE = (
+    "{call} returned a tensor of shape {shape}; expected one row, one column or a 1-D tensor with as"
+    " few taps as possible"
+)
+SECOND_EXPECTED_SHAPE = "one row, one column or 1-D, with as few taps as possible"
 SECOND_STRUCTURES_SHAPE = (
     "{call} returned a tensor of shape {shape}; expected a kernel of at most 5 x 5 to apply to the"
     " structures"
@@ -124,6 +127,14 @@ NOTE_LARGEST = "largest |response| = {value}"
 HINT_SECOND_SHAPE = (
     "the second derivative along x is a 1 x 3 kernel, torch.tensor([[1.0, -2.0, 1.0]]): three taps"
     " in one direction"
+)
+OPEN_SECOND_SHAPE = (
+    "the second derivative along x is one row of taps: a difference of differences of neighbouring"
+    " pixels, in one direction only"
+)
+OPEN_SECOND_VS_LAPLACIAN = (
+    "one is a single direction's second derivative, the other the sum over both directions (the"
+    " Laplacian): your kernel responds to both x^2 and y^2 (shown below)"
 )
 HINT_SECOND_VS_LAPLACIAN = (
     "one is a single direction's second derivative, the other the sum over both directions:"

@@ -57,9 +57,10 @@ def failure(
                        expected_is_answer=expected_is_answer)
 
 
-def shape_failure(message: str, kernel: torch.Tensor, expected: str, hint: str | None) -> CheckFailed:
+def shape_failure(message: str, kernel: torch.Tensor, expected: str, hint: str | None,
+                  solution: str | None = None) -> CheckFailed:
     """A kernel of the wrong shape (``message`` already formatted): what came back and what was expected."""
-    return failure(message, hint=hint, actual=kernel, expected={"shape": expected})
+    return failure(message, hint=hint, actual=kernel, expected={"shape": expected}, solution=solution)
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

@@ -130,20 +130,22 @@ def second_derivative_strongest_structure(ctx: CheckContext) -> None:
 
 
 def _kernel(ctx: CheckContext) -> torch.Tensor:
-    """The kernel as a (1, 3) row or a (3, 1) column; any other shape fails with what it does."""
+    """The kernel as a row or a column of the fewest taps; any other shape fails with what it does
+    (the hint without the size, which full feedback adds as the solution)."""
     K = as_row(fetch_kernel(ctx, NAME, call=CALL))
-    if tuple(K.shape) in ((1, 3), (3, 1)):
+    taps = fewest_taps(2)
+    if tuple(K.shape) in ((1, taps), (taps, 1)):
         return K
     axes = second_derivative_axes(K)
     if axes == "both":
         exhibit_squares(ctx, K)
-        hint = hints.HINT_SECOND_VS_LAPLACIAN
+        hint, solution = hints.OPEN_SECOND_VS_LAPLACIAN, hints.HINT_SECOND_VS_LAPLACIAN
     elif axes is not None and 1 in K.shape:
-        hint = hints.HINT_SECOND_MIN_SIZE
+        hint, solution = hints.OPEN_SECOND_MIN_SIZE, hints.HINT_SECOND_MIN_SIZE
     else:
-        hint = hints.HINT_SECOND_SHAPE
+        hint, solution = hints.OPEN_SECOND_SHAPE, hints.HINT_SECOND_SHAPE
     raise shape_failure(hints.SECOND_SHAPE.format(call=CALL, shape=shape_text(tuple(K.shape))), K,
-                        hints.SECOND_EXPECTED_SHAPE, hint)
+                        hints.SECOND_EXPECTED_SHAPE, hint, solution=solution)
 
 
 def _lines_hint(K: torch.Tensor) -> str | None:
