@@ -347,3 +347,15 @@ def test_when_a_student_checks_a_wrong_choice_then_the_feedback_setting_decides_
     assert "chip truth" not in hints and "(right)" not in hints and "chip truth" in full
     assert "on your image the answer is 'one_line'" in full and "The answer:" in full
     assert "verdicts only" in course and message not in course
+
+
+@pytest.mark.kernel
+def test_when_a_check_fails_in_a_kernel_then_it_points_at_the_prompt_the_student_sees() -> None:
+    cells = ["import grader\nimport torch", "x = 1",
+             'def learn_kernel(X, Y, kernel_size, lr, steps):\n    raise NotImplementedError("mine")',
+             'shown = grader.check("learn_kernel")\nprint(shown.result.checks[0].location)\nshown']
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    outputs = executed(notebook)[-1]
+    printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert printed.strip() == "In [3], line 2"  # the cell's prompt, as the notebook shows it
+    assert "In [3], line 2" in html_of(outputs)

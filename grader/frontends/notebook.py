@@ -30,7 +30,7 @@ import inspect
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from grader.submission import CodeCell, Submission
 if TYPE_CHECKING:
     from grader.catalog.model import Pack
     from grader.options import GradeOptions
-    from grader.results.model import SubmissionResult
+    from grader.results.model import CheckResult, SubmissionResult
 
 __all__ = ["NOT_A_SESSION", "SKIPPED_WHILE_GRADING", "Note", "SelfCheck", "SelfCheckUsageError", "check"]
 
@@ -91,10 +91,21 @@ def check(
 
 
 def _shown(result: SubmissionResult, options: GradeOptions) -> SubmissionResult:
-    """What the student is shown of ``result``: the one way from checking to displaying."""
+    """What the student is shown of ``result``: the one way from checking to displaying. In a
+    kernel, a failure is placed by the ``In [n]`` prompt the student sees, not by cell position."""
     from grader.results.feedback import redact
 
+    if result.submission.kind == "notebook":
+        result = result.with_exercises(tuple(
+            replace(e, checks=tuple(_prompted(c) for c in e.checks)) for e in result.exercises))
     return redact(result, options.feedback)
+
+
+def _prompted(check: CheckResult) -> CheckResult:
+    if check.cell is None:
+        return check
+    line = f", line {check.line}" if check.line is not None else ""
+    return replace(check, location=f"In [{check.cell}]{line}")
 
 
 @dataclass(frozen=True)
