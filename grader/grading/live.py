@@ -55,8 +55,7 @@ def check_namespace(
         runner.start(submission)
         checks, devices = grader_side(part, options, None)
         session = Session(submission, runner, checks, devices, options, part.needed_names)
-        exercises = tuple(session.grade_exercise(exercise) for exercise in part.exercises)
-        answers = session.free_text(part)
+        exercises, answers = session.grade(part)
         info = runner.execution()
     finally:
         runner.close()

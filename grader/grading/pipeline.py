@@ -79,8 +79,7 @@ def grade(
             except (SubmissionError, KernelDied) as exc:  # no kernel, or no probe in it
                 return _unusable(loaded.path, submission_id, pack, options, started, exc.message)
         session = Session(loaded, active, checks, devices, options, pack.needed_names)
-        exercises = tuple(session.grade_exercise(exercise) for exercise in pack.exercises)
-        answers = session.free_text(pack)
+        exercises, answers = session.grade(pack)
         info = active.execution()
     finally:
         active.close()

@@ -65,6 +65,10 @@ class Session:
             max_result_bytes=self.options.max_result_bytes, quarantine=self.quarantine,
         )
 
+    def grade(self, pack: Pack) -> tuple[tuple[ExerciseResult, ...], tuple[FreeTextAnswer, ...]]:
+        """Every exercise of ``pack``, in order, and the free-text answers it collects."""
+        return tuple(self.grade_exercise(exercise) for exercise in pack.exercises), self.free_text(pack)
+
     def grade_exercise(self, exercise: Exercise) -> ExerciseResult:
         by_name = {d.name: d for d in self.devices}
         results = tuple(
