@@ -409,3 +409,20 @@ def test_when_grading_then_a_conftest_beside_the_submission_is_never_imported(
     submission = pytester.makefile(".py", submission="x = 1\n")
     pytester.runpytest_subprocess("--grade", str(submission), "--grade-device", "cpu")
     assert not marker.exists()
+
+
+def test_when_a_check_carries_its_solution_then_items_show_it_only_with_full_feedback(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    import dataclasses
+
+    result = frontend_result()
+    bad = result.exercises[1]
+    check = dataclasses.replace(bad.checks[0], solution="float32, the input's dtype")
+    pytester = graded_dir(result.with_exercises(
+        (result.exercises[0], dataclasses.replace(bad, checks=(check,)), *result.exercises[2:])))
+    item = "sub.ipynb::bad::keeps_dtype[cpu]"
+    hints = failure_texts(pytester.inline_run(*FROM_SAVED))[item]
+    full = failure_texts(pytester.inline_run(*FROM_SAVED, "--grade-feedback", "full"))[item]
+    assert "build the output with the input's dtype" in hints and "float32, the input's" not in hints
+    assert "answer: float32, the input's dtype" in full
