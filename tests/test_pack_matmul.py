@@ -25,7 +25,7 @@ from exercises.conv_layer.checks.matmul_cases import patches, toeplitz
 from exercises.conv_layer.checks.matmul_ops import CONVOLUTIONS, MATRIX_PRODUCTS, among
 from grader.execution.runner import InProcessRunner
 from grader.grading.pipeline import GradeOptions, grade
-from grader.probe.operations import _op_counter
+from grader.probe.counting import op_counter
 from grader.results import SubmissionResult, as_mapping, as_tensor
 from solutions import conv_layer as reference
 from tests.pack_support import NOT_IMPLEMENTED, VARIANTS, grade_here, lost_in
@@ -294,7 +294,7 @@ NOT_PRODUCTS: dict[str, Callable[[], torch.Tensor]] = {
 
 @pytest.mark.parametrize("spelling", sorted(PRODUCTS))
 def test_when_a_matrix_product_is_spelled_any_way_then_it_counts_as_one(spelling: str) -> None:
-    counter = _op_counter()
+    counter = op_counter()
     with counter:
         PRODUCTS[spelling]()
     assert sum(among(counter.counts, MATRIX_PRODUCTS).values()) == 1, counter.counts
@@ -302,7 +302,7 @@ def test_when_a_matrix_product_is_spelled_any_way_then_it_counts_as_one(spelling
 
 @pytest.mark.parametrize("spelling", sorted(NOT_PRODUCTS))
 def test_when_no_matrix_is_multiplied_then_no_product_is_counted(spelling: str) -> None:
-    counter = _op_counter()
+    counter = op_counter()
     with counter:
         NOT_PRODUCTS[spelling]()
     assert among(counter.counts, MATRIX_PRODUCTS) == {}, counter.counts
