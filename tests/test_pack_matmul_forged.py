@@ -1,16 +1,23 @@
-"""Operations hidden from the counter: the probe's counter is also a witness.
+"""Operations hidden from the counter: the vectorized checks and one_matmul cannot be forged.
 
-The vectorized checks and one_matmul judge what a ``TorchFunctionMode`` counted inside the student's
-kernel, where it can be switched off or sidestepped. The probe's counter therefore also reports
-(``grader/probe/counting.py``) every tensor used or returned that no counted operation made, every
-tensor changed out of its sight, views made out of its sight, floating-point data taken in from numpy
-or Python lists, and whether it was still on at the end. Here: each way of hiding, each honest
-spelling, and the kernel's state after a call.
+Both judge what a ``TorchFunctionMode`` counted inside the student's kernel, where it can be
+switched off or sidestepped. The probe's counter is therefore also a witness
+(``grader/probe/counting.py``): it reports every tensor used or returned that no counted operation
+made, every tensor changed out of its sight, views made out of its sight, floating-point data taken
+in from numpy or Python lists, and whether it was still on at the end; the checks fail a call with
+any such finding as "operations hidden from the counter" (``matmul_ops``).
+
+First the witness on its own (each way of hiding, each honest spelling, the kernel's state after a
+call), then the pack: the fixtures in tests/fixtures/variants/matmul/ that hide loops (their lost
+checks and hints are in ``test_pack_matmul.EXPECTED``) lose them with the messages below, although
+their operation counts alone would have passed.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,8 +26,25 @@ import torch
 import torch.nn.functional as F
 
 from exercises.conv_layer.checks import matmul_ops
+from exercises.conv_layer.hints_matmul import (
+    DETAIL_MATMULS,
+    DETAIL_OPS,
+    FOR_INPUT,
+    FOUND_CHANGED,
+    FOUND_ENTERED,
+    FOUND_SWITCHED_OFF,
+    FOUND_UNSEEN,
+    FOUND_VIEWS,
+    MATMUL_HIDDEN,
+    NOT_VECTORIZED,
+    NOT_VECTORIZED_HIDDEN,
+    ON_IMAGE,
+)
 from grader.probe import counting
+from grader.results import CheckResult, as_mapping
 from solutions import conv_layer as reference
+from tests.pack_support import lost_in
+from tests.test_pack_matmul import EXPECTED, FOLDER, SECTION, grade_section
 
 Function = Callable[..., Any]
 KERNEL = (3, 2)
@@ -250,3 +274,117 @@ def test_when_torch_ops_aten_is_called_then_it_counts_under_the_functions_name()
     report = counting.counted_call(lambda: torch.ops.aten.mm.default(A, A) + torch.ops.aten.mv(A, A[0]),
                                    [], {}, {"A": A})[1]
     assert matmul_ops.among(report, matmul_ops.MATRIX_PRODUCTS) == {"mm": 1, "mv": 1}
+
+
+def test_when_the_checks_read_the_findings_then_they_spell_them_as_the_probe_does() -> None:
+    assert (matmul_ops.UNSEEN, matmul_ops.CHANGED, matmul_ops.VIEWS, matmul_ops.ENTERED,
+            matmul_ops.SWITCHED_OFF) == (counting.UNSEEN, counting.CHANGED, counting.VIEWS,
+                                         counting.ENTERED, counting.SWITCHED_OFF)
+
+
+# --- the pack: fixtures that hide loops lose vectorized (and one_matmul), whatever their counts ----
+def _vectorized(call: str, size: str, *found: str) -> str:
+    return NOT_VECTORIZED_HIDDEN.format(call=call, size=size, found="; ".join(found))
+
+
+def _one_matmul(*found: str) -> str:
+    return MATMUL_HIDDEN.format(H=6, W=7, h=3, w=2, found="; ".join(found))
+
+
+IM2COL, KERNEL_MATRIX, CORR2D = "im2col(X, (3, 2))", "kernel_matrix(K, (n, n))", "corr2d_matmul(X, K)"
+LARGE, LARGE_INPUT = ON_IMAGE.format(size=16), FOR_INPUT.format(size=16)
+ONE_UNSEEN, ONE_CHANGED = FOUND_UNSEEN.format(count=1), FOUND_CHANGED.format(count=1)
+VIEWS = FOUND_VIEWS.format(small=42, large=210, small_size=ON_IMAGE.format(size=8), large_size=LARGE)
+
+#: What each fixture that hides a loop is told, per check it loses (its hints: EXPECTED).
+MESSAGES: dict[str, dict[str, str]] = {
+    "im2col_hidden_disable_torch_function": {
+        "im2col::vectorized[cpu]": _vectorized(IM2COL, LARGE, ONE_CHANGED),
+        "kernel_matrix::vectorized[cpu]": _vectorized(KERNEL_MATRIX, LARGE_INPUT, ONE_UNSEEN),
+        "corr2d_matmul::one_matmul[cpu]": _one_matmul(ONE_CHANGED),
+        "corr2d_matmul::vectorized[cpu]": _vectorized(CORR2D, LARGE, ONE_CHANGED),
+    },
+    "corr2d_matmul_hidden_disable_torch_function": {
+        "corr2d_matmul::one_matmul[cpu]": _one_matmul(ONE_UNSEEN),
+        "corr2d_matmul::vectorized[cpu]": _vectorized(CORR2D, LARGE, ONE_UNSEEN),
+    },
+    "im2col_hidden_views": {
+        "im2col::vectorized[cpu]": _vectorized(IM2COL, LARGE, VIEWS),
+        "corr2d_matmul::vectorized[cpu]": _vectorized(CORR2D, LARGE, VIEWS),
+    },
+    "im2col_numpy": {
+        "im2col::vectorized[cpu]": _vectorized(IM2COL, LARGE, ONE_UNSEEN),
+        "kernel_matrix::vectorized[cpu]": _vectorized(
+            KERNEL_MATRIX, LARGE_INPUT, FOUND_ENTERED.format(count=210 * 256, numel=210 * 256)),
+        "corr2d_matmul::one_matmul[cpu]": _one_matmul(ONE_UNSEEN),
+        "corr2d_matmul::vectorized[cpu]": _vectorized(CORR2D, LARGE, ONE_UNSEEN),
+    },
+    "corr2d_matmul_numpy": {
+        "corr2d_matmul::one_matmul[cpu]": _one_matmul(FOUND_ENTERED.format(count=24, numel=24)),
+        "corr2d_matmul::vectorized[cpu]": _vectorized(
+            CORR2D, LARGE, FOUND_ENTERED.format(count=210, numel=210)),
+    },
+    "im2col_pop_mode": {
+        "im2col::vectorized[cpu]": _vectorized(IM2COL, LARGE, ONE_UNSEEN),
+        "kernel_matrix::vectorized[cpu]": _vectorized(KERNEL_MATRIX, LARGE_INPUT, FOUND_SWITCHED_OFF,
+                                                      ONE_UNSEEN),
+        "corr2d_matmul::one_matmul[cpu]": _one_matmul(ONE_UNSEEN),
+        "corr2d_matmul::vectorized[cpu]": _vectorized(CORR2D, LARGE, ONE_UNSEEN),
+    },
+}
+#: Switches that hide nothing from a torch function mode: their loops are counted as loops.
+COUNTED_AS_LOOPS = ("im2col_disable_subclass", "corr2d_matmul_aten")
+
+
+@functools.cache
+def _graded(name: str, path: Path) -> dict[str, CheckResult]:
+    return lost_in(grade_section(path), *SECTION)
+
+
+@pytest.fixture
+def lost(variant: Callable[[str], Path]) -> Callable[[str], dict[str, CheckResult]]:
+    """The checks a fixture of this section loses, graded once per test session."""
+    return lambda name: _graded(name, variant(f"{FOLDER}/{name}"))
+
+
+def test_when_a_fixture_hides_a_loop_then_it_has_its_expectations_here_and_in_test_pack_matmul() -> None:
+    assert set(MESSAGES) | set(COUNTED_AS_LOOPS) <= set(EXPECTED)
+    assert all(set(MESSAGES[name]) == set(EXPECTED[name]) for name in MESSAGES)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_when_a_fixture_hides_operations_then_each_lost_check_says_what_the_counter_found(
+    name: str, lost: Callable[[str], dict[str, CheckResult]]
+) -> None:
+    assert {k: (c.status, c.message) for k, c in lost(name).items()} == \
+        {k: ("failed", message) for k, message in MESSAGES[name].items()}
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_when_a_fixture_hides_operations_then_its_counts_alone_would_have_passed(
+    name: str, lost: Callable[[str], dict[str, CheckResult]]
+) -> None:
+    for item, check in lost(name).items():
+        assert check.details is not None
+        if item.endswith("::vectorized[cpu]"):
+            small, large = as_mapping(check.details[DETAIL_OPS]).values()
+            assert small == large, item  # as many operations counted at both sizes
+        else:  # one_matmul: one product in plain sight, or none at all
+            products = as_mapping(check.details[DETAIL_MATMULS]).values()
+            assert sum(n for n in products if isinstance(n, int)) <= 1, item
+
+
+@pytest.mark.parametrize("name", COUNTED_AS_LOOPS)
+def test_when_a_switch_hides_nothing_from_the_mode_then_the_loop_is_counted_as_one(
+    name: str, lost: Callable[[str], dict[str, CheckResult]]
+) -> None:
+    prefix = NOT_VECTORIZED.split("{small}")[0].format(call="")
+    for item, check in lost(name).items():
+        if item.endswith("::vectorized[cpu]"):
+            assert check.details is not None
+            small, large = as_mapping(check.details[DETAIL_OPS]).values()
+            assert isinstance(small, int) and isinstance(large, int) and small < large, item
+            assert prefix in check.message and "hid operations" not in check.message
+    if name == "corr2d_matmul_aten":  # torch.ops.aten.dot.default is a dot like any other
+        assert lost(name)["corr2d_matmul::one_matmul[cpu]"].message.endswith(
+            "ran 24 matrix multiplications (dot x 24); expected exactly one")

@@ -144,6 +144,63 @@ TIMED_REFERENCE = "the book's double-loop corr2d"
 TIMING_FAILED = "did not finish: {message}"
 SIZE_LABEL = "{size} x {size}"
 
+# --- operations hidden from the counter (vectorized, for all three, and one_matmul) ---------------
+NOT_VECTORIZED_HIDDEN = (
+    "{call} {size} hid operations from the torch operation counter: {found}; a lowering whose"
+    " operations the counter does not see cannot be shown to be vectorized"
+)
+MATMUL_HIDDEN = (
+    "corr2d_matmul(X, K) on a {H} x {W} image with a {h} x {w} kernel hid operations from the torch"
+    " operation counter: {found}; it cannot tell how many matrix multiplications made the result"
+)
+FOUND_SWITCHED_OFF = "the counter was no longer on when the call returned"
+FOUND_CHANGED = "{count} tensor(s) changed by operations it did not see"
+FOUND_UNSEEN = "{count} tensor(s) used or returned that no operation it saw had made"
+FOUND_ENTERED = (
+    "{count} floating-point numbers taken into torch from numpy arrays or Python lists, for a result"
+    " of {numel} elements"
+)
+FOUND_VIEWS = "views made out of its sight: {small} {small_size} and {large} {large_size}"
+FOUND_NOTHING_COUNTED = "a tensor came back, and the counter saw no torch operation at all"
+HINT_SWITCHED_OFF = (
+    "the check found its operation counter taken off torch's mode stack when your function"
+    " returned: code that pops or exits the torch function mode it runs under hides every operation"
+    " after it. Leave the mode alone and write the lowering with ordinary, vectorized torch"
+    " operations (X.unfold, indexing with torch.arange, as_strided)"
+)
+HINT_CHANGED = (
+    "the check found tensors whose values changed while its operation counter was not looking:"
+    " writes under torch._C.DisableTorchFunction(), with the counting mode popped, or through"
+    " .numpy() or .data are not counted. Fill tensors with ordinary torch operations, and vectorize"
+    " the loop (X.unfold, indexing with torch.arange, as_strided) instead of hiding it"
+)
+HINT_UNSEEN = (
+    "the check found that your function used or returned tensors that no operation its counter saw"
+    " had made: made with torch functions switched off (torch._C.DisableTorchFunction(), the"
+    " counting mode popped) or outside torch (numpy, then torch.from_numpy). Compute the lowering"
+    " with ordinary, vectorized torch operations (X.unfold, indexing with torch.arange, as_strided)"
+)
+HINT_ENTERED = (
+    "the check found your function taking as many numbers into torch from numpy arrays or Python"
+    " lists as its result has elements: the values were computed outside torch (a numpy or Python"
+    " loop, then torch.tensor), where no operation can be counted. Compute them from X with"
+    " vectorized torch operations (X.unfold, indexing with torch.arange, as_strided)"
+)
+HINT_VIEWS = (
+    "the check found more tensor views made out of its counter's sight on the larger image (slices"
+    " taken under torch._C.DisableTorchFunction() or with the counting mode popped): a hidden Python"
+    " loop over the output positions. Take every window at once (X.unfold, as_strided) instead"
+)
+HINT_NOTHING_COUNTED = (
+    "the check found that your function returned a tensor without a single torch operation its"
+    " counter could see: they ran with torch functions switched off. Write the lowering with"
+    " ordinary, vectorized torch operations (X.unfold, indexing with torch.arange, as_strided)"
+)
+HINT_HELPER_HIDES = (
+    "your {helper} hides operations from the counter as well (see its vectorized check): if"
+    " corr2d_matmul builds on it, write {helper} with ordinary torch operations and this passes too"
+)
+
 # --- 3d. conv2d_matmul (bonus) -------------------------------------------------------------------
 HINT_CONV2D_SHAPE = (
     "the output has shape (B, O, (H + 2 * padding - h) // stride + 1,"

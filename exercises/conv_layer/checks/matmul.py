@@ -4,9 +4,12 @@
 ``corr2d_matmul`` multiplies once. Right values, exactly one matrix multiplication, and vectorized
 are separate checks, so a lowering built in a Python loop earns the first two and loses only the
 third: its operation count grows with the image (counted at two sizes; times are reported for
-information, never judged). ``corr2d_matmul`` usually builds on the student's ``im2col`` (or
-``kernel_matrix``): when it fails and one of those fails on a small input of its own, the hint
-says to fix that first.
+information, never judged). A loop hidden from the counter (torch functions switched off, the
+counting mode popped, the work done in numpy) fails ``vectorized`` and ``one_matmul`` as operations
+hidden from it: the probe's counter is also a witness of where every tensor came from
+(``matmul_ops``). ``corr2d_matmul`` usually builds on the student's ``im2col`` (or
+``kernel_matrix``): when it fails and one of those fails (or hides operations) on a small input of
+its own, the hint says to fix that first.
 
 One module per concern: the checks of the lowerings (3a, 3b) in ``matmul_lowerings``, of
 ``corr2d_matmul`` (3c) in ``matmul_corr2d`` and of the bonus (3d) in ``matmul_bonus``; the inputs

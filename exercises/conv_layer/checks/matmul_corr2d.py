@@ -30,8 +30,12 @@ from exercises.conv_layer.checks.matmul_ops import (
     TIMED_SIZE,
     among,
     count_at_two_sizes,
+    counted,
     double_loop_seconds,
+    hidden,
+    hidden_in_growth,
     not_vectorized,
+    operations_hidden,
     report,
     seconds,
 )
@@ -67,7 +71,8 @@ def corr2d_matmul_matches_conv2d(ctx: CheckContext) -> None:
 
 
 def corr2d_matmul_one_matmul(ctx: CheckContext) -> None:
-    """Exactly one matrix multiplication, in any spelling (``@``, mm, mv, einsum, F.linear, ...).
+    """Exactly one matrix multiplication, in any spelling (``@``, mm, mv, einsum, F.linear, ...),
+    and nothing hidden from the counter (which could hide products too).
 
     The inputs are float32, the default dtype: this check counts, and a helper that loses float64
     is the values check's business.
@@ -75,13 +80,15 @@ def corr2d_matmul_one_matmul(ctx: CheckContext) -> None:
     (H, W), (h, w) = COUNTED_IMAGE, KERNEL_SHAPE
     X, K = randn(ctx, 400, H, W), randn(ctx, 401, h, w)
     with _blaming_helpers(ctx, StudentRaised):
-        result = ctx.call("corr2d_matmul", X, K, count_ops=True)
-    ctx.expect_tensor(result.value, "corr2d_matmul")
-    products = among(result.ops, MATRIX_PRODUCTS)
-    convolutions = among(result.ops, CONVOLUTIONS)
+        call = counted(ctx, "corr2d_matmul", X, K)
+    products = among(call.ops, MATRIX_PRODUCTS)
+    convolutions = among(call.ops, CONVOLUTIONS)
     ctx.detail(hints.DETAIL_MATMULS, products)
     count = sum(products.values())
     inputs, sizes = {"X": X, "K": K}, {"H": H, "W": W, "h": h, "w": w}
+    said = hidden(call)
+    if said:
+        raise operations_hidden(hints.MATMUL_HIDDEN, said, _hiding_helper(ctx), **sizes)
     evidence: dict[str, Any] = {
         "actual": {hints.DETAIL_MATMULS: count, hints.DETAIL_CONVOLUTIONS: convolutions},
         "expected": {hints.DETAIL_MATMULS: 1, hints.DETAIL_CONVOLUTIONS: {}},
@@ -102,12 +109,17 @@ def corr2d_matmul_one_matmul(ctx: CheckContext) -> None:
 
 
 def corr2d_matmul_vectorized(ctx: CheckContext) -> None:
-    """As many torch operations on a 16 x 16 image as on an 8 x 8 one; times for information."""
+    """As many torch operations on a 16 x 16 image as on an 8 x 8 one, none hidden from the
+    counter; times for information."""
     K = randn(ctx, 500, *KERNEL_SHAPE)
     with _blaming_helpers(ctx, StudentRaised):
         growth = count_at_two_sizes(ctx, "corr2d_matmul", lambda n: (randn(ctx, 500 + n, n, n), K))
     report(ctx, growth)
     _report_times(ctx)
+    at, said = hidden_in_growth(growth, hints.ON_IMAGE)
+    if said:
+        raise operations_hidden(hints.NOT_VECTORIZED_HIDDEN, said, _hiding_helper(ctx),
+                                call=hints.CORR2D_MATMUL_CALL, size=hints.ON_IMAGE.format(size=at))
     if growth.grows:
         hint = hints.HINT_USES_SLOW_IM2COL if _im2col_grows(ctx) else hints.HINT_NOT_VECTORIZED
         raise not_vectorized(growth, hints.CORR2D_MATMUL_CALL, hints.ON_IMAGE, hint)
@@ -135,13 +147,30 @@ def _report_times(ctx: CheckContext) -> None:
                                       hints.TIMED_REFERENCE: double_loop_seconds()})
 
 
+def _helper_growth(ctx: CheckContext, name: str) -> Any:
+    """The student's im2col or kernel_matrix counted at the two sizes (None if it does not run)."""
+    K = randn(ctx, 500, *KERNEL_SHAPE)
+    args = {"im2col": lambda n: (randn(ctx, 500 + n, n, n), KERNEL_SHAPE),
+            "kernel_matrix": lambda n: (K, (n, n))}[name]
+    try:
+        return count_at_two_sizes(ctx, name, args)
+    except StudentCodeError:
+        return None
+
+
 def _im2col_grows(ctx: CheckContext) -> bool:
     """Whether the student's own im2col is what is not vectorized (it is, when its count grows)."""
-    try:
-        return count_at_two_sizes(
-            ctx, "im2col", lambda n: (randn(ctx, 500 + n, n, n), KERNEL_SHAPE)).grows
-    except StudentCodeError:
-        return False
+    growth = _helper_growth(ctx, "im2col")
+    return growth is not None and growth.grows
+
+
+def _hiding_helper(ctx: CheckContext) -> str | None:
+    """The hint that blames the first of im2col and kernel_matrix that hides operations too."""
+    for name in ("im2col", "kernel_matrix"):
+        growth = _helper_growth(ctx, name)
+        if growth is not None and hidden_in_growth(growth, hints.ON_IMAGE)[1]:
+            return hints.HINT_HELPER_HIDES.format(helper=name)
+    return None
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 
 Each has a values check (which names the layout mistake that explains wrong values, and shows the
 function on a small example beside the truth) and a vectorized check (its operation count at two
-image sizes).
+image sizes, and nothing hidden from the counter: ``matmul_ops``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,15 @@ from exercises.conv_layer.checks.matmul_cases import (
     toeplitz,
     wrap,
 )
-from exercises.conv_layer.checks.matmul_ops import KERNEL_SHAPE, count_at_two_sizes, not_vectorized, report
+from exercises.conv_layer.checks.matmul_ops import (
+    KERNEL_SHAPE,
+    Growth,
+    count_at_two_sizes,
+    hidden_in_growth,
+    not_vectorized,
+    operations_hidden,
+    report,
+)
 from grader.pack import CheckContext, CheckFailed, StudentCodeError, TensorValue, assert_close, assert_shape
 
 __all__ = [
@@ -53,12 +61,19 @@ def im2col_rows_are_patches(ctx: CheckContext) -> None:
 
 
 def im2col_vectorized(ctx: CheckContext) -> None:
-    """As many torch operations on a 16 x 16 image as on an 8 x 8 one."""
+    """As many torch operations on a 16 x 16 image as on an 8 x 8 one, none hidden from the counter."""
     growth = count_at_two_sizes(ctx, "im2col", lambda n: (randn(ctx, 150 + n, n, n), KERNEL_SHAPE))
     report(ctx, growth)
+    _judge(growth, hints.IM2COL_CALL.format(kernel_shape=shape_text(KERNEL_SHAPE)), hints.ON_IMAGE)
+
+
+def _judge(growth: Growth, call: str, size: str) -> None:
+    """Fail a lowering that hid operations from the counter, then one whose count grows."""
+    at, said = hidden_in_growth(growth, size)
+    if said:
+        raise operations_hidden(hints.NOT_VECTORIZED_HIDDEN, said, call=call, size=size.format(size=at))
     if growth.grows:
-        call = hints.IM2COL_CALL.format(kernel_shape=shape_text(KERNEL_SHAPE))
-        raise not_vectorized(growth, call, hints.ON_IMAGE, hints.HINT_NOT_VECTORIZED)
+        raise not_vectorized(growth, call, size, hints.HINT_NOT_VECTORIZED)
 
 
 def _im2col_hint(actual: TensorValue, truth: torch.Tensor) -> str | None:
@@ -130,10 +145,9 @@ def _showing_example(ctx: CheckContext, name: str) -> Iterator[None]:
 
 
 def kernel_matrix_vectorized(ctx: CheckContext) -> None:
-    """As many torch operations for a 16 x 16 input as for an 8 x 8 one."""
+    """As many torch operations for a 16 x 16 input as for an 8 x 8 one, none hidden from the
+    counter."""
     K = randn(ctx, 250, *KERNEL_SHAPE)
     growth = count_at_two_sizes(ctx, "kernel_matrix", lambda n: (K, (n, n)))
     report(ctx, growth)
-    if growth.grows:
-        call = hints.KERNEL_MATRIX_CALL.format(input_shape="(n, n)")
-        raise not_vectorized(growth, call, hints.FOR_INPUT, hints.HINT_NOT_VECTORIZED)
+    _judge(growth, hints.KERNEL_MATRIX_CALL.format(input_shape="(n, n)"), hints.FOR_INPUT)
