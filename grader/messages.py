@@ -36,3 +36,11 @@ CELL_TIMEOUT = "{where} did not finish within {seconds:g} s and was stopped; gra
 CELL_DIED = "{where} killed the kernel ({detail}); grading went on without it"
 GAVE_UP = "not run: the kernel had to be replaced {count} times, so grading stopped calling into it"
 INTERNAL = "internal error in the grader ({detail}); this is our bug, not yours: please report it"
+
+# --- a check that counts only alongside others (Check.requires): a property beside a right value ---
+REQUIRES_NOT_PASSED = (
+    "not counted: {required} must pass first; this check holds on its own, but it pays out only"
+    " alongside a correct value"
+)
+REQUIRED_CHECK = "{id}{device} ({title})"
+REQUIRED_JOIN = " and "

@@ -3,10 +3,17 @@
 A ``Session`` holds the kernel, the loaded checks, the devices, the names found
 missing (asked once, so a missing function is named without being called) and the functions
 quarantined after they hung or killed the kernel (so one hang cannot cost every other exercise).
+
+A check that ``requires`` others (``Check.requires``) is run like any other, and then settled
+against them: passed while one of them (on the device it is judged on) did not pass, it is
+``failed`` with 0 points and a message naming what to fix first. Failed, not skipped: it ran, the
+student has not earned it, and skipped means "not run here" (and, where CUDA counts, an incomplete
+score). A check that failed on its own keeps its own message, which says more.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from types import ModuleType
 from typing import Any
@@ -71,12 +78,17 @@ class Session:
 
     def grade_exercise(self, exercise: Exercise) -> ExerciseResult:
         by_name = {d.name: d for d in self.devices}
-        results = tuple(
-            self.run_check(exercise, check, by_name[device])
+        results: dict[tuple[str, str], CheckResult] = {
+            (check.id, device): self.run_check(exercise, check, by_name[device])
+            for check in exercise.checks
+            for device in check.devices
+        }
+        settled = tuple(
+            settle(exercise, check, device, results)
             for check in exercise.checks
             for device in check.devices
         )
-        return ExerciseResult(id=exercise.id, title=exercise.title, checks=results)
+        return ExerciseResult(id=exercise.id, title=exercise.title, checks=settled)
 
     def run_check(self, exercise: Exercise, check: Check, device: DeviceInfo) -> CheckResult:
         counts, max_points = points_policy(check, device.name, count_cuda=self.options.count_cuda)
@@ -130,3 +142,25 @@ class Session:
                 text = value.strip() if isinstance(value, str) and value.strip() else None
                 answers.append(FreeTextAnswer(question.id, exercise.id, question.prompt, text))
         return tuple(answers)
+
+
+def settle(exercise: Exercise, check: Check, device: str,
+           results: dict[tuple[str, str], CheckResult]) -> CheckResult:
+    """``check``'s result on ``device``, scoring 0 if it passed beside a requirement that did not.
+
+    Requirements are judged on their own verdicts, followed through (what a requirement requires
+    counts too), so the message names the checks that failed, not the ones they held back.
+    """
+    result = results[(check.id, device)]
+    if result.status != "passed":
+        return result
+    unmet = [(required, on) for required, on in exercise.requirements(check, device)
+             if results[(required.id, on)].status != "passed"]
+    if not unmet:
+        return result
+    named = messages.REQUIRED_JOIN.join(
+        messages.REQUIRED_CHECK.format(id=required.id, title=required.title,
+                                       device="" if on == device else f"[{on}]")
+        for required, on in unmet)
+    return dataclasses.replace(result, status="failed", points=0.0, hint=None,
+                               message=messages.REQUIRES_NOT_PASSED.format(required=named))
