@@ -41,6 +41,10 @@ BLAME_CORR2D = hints.HINT_LAYER_USES_CORR2D
 NOT_CONVERGED = hints.HINT_NOT_CONVERGED.format(steps=learning.STEPS, lr=learning.LR)
 IGNORES_KERNEL_SIZE = hints.HINT_KERNEL_SIZE_IGNORED.format(kernel_size=learning.RANDOM_KERNEL_SIZE)
 
+#: A property that holds on its own but counts only alongside a correct value (``Check.requires``):
+#: it fails without a hint, its message naming the check to fix first (tests/test_trivial_answers.py).
+HELD_BACK = None
+
 #: Each wrong variant (tests/fixtures/variants/NAME.py): every check it fails on cpu/meta, and the
 #: hint that failure must carry (None: the message alone says it).
 EXPECTED: dict[str, dict[str, str | None]] = {
@@ -53,21 +57,33 @@ EXPECTED: dict[str, dict[str, str | None]] = {
     "corr2d_off_by_one": {
         "corr2d::book_example[cpu]": hints.HINT_OUTPUT_SIZE,
         "corr2d::matches_conv2d[cpu]": hints.HINT_OUTPUT_SIZE,
+        "corr2d::keeps_dtype[cpu]": HELD_BACK,
+        "corr2d::keeps_device[meta]": HELD_BACK,
         "corr2d::gradients_match[cpu]": None,
+        "corr2d::inputs_unchanged[cpu]": HELD_BACK,
+        "conv2d_layer::registers_parameters[cpu]": HELD_BACK,
         "conv2d_layer::forward_matches[cpu]": BLAME_CORR2D,
         "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
     },
     "corr2d_integer_output": {
+        "corr2d::book_example[cpu]": HELD_BACK,  # whole numbers there
         "corr2d::matches_conv2d[cpu]": hints.HINT_ROUNDS,
         "corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_INTEGER,
+        "corr2d::keeps_device[meta]": HELD_BACK,
         "corr2d::gradients_match[cpu]": hints.HINT_NOT_DIFFERENTIABLE,
+        "corr2d::inputs_unchanged[cpu]": HELD_BACK,
+        "conv2d_layer::registers_parameters[cpu]": HELD_BACK,
         "conv2d_layer::forward_matches[cpu]": BLAME_CORR2D,
         "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
     },
     "corr2d_flipped_kernel": {
         "corr2d::book_example[cpu]": hints.HINT_FLIPPED_KERNEL,
         "corr2d::matches_conv2d[cpu]": hints.HINT_FLIPPED_KERNEL,
+        "corr2d::keeps_dtype[cpu]": HELD_BACK,
+        "corr2d::keeps_device[meta]": HELD_BACK,
         "corr2d::gradients_match[cpu]": None,
+        "corr2d::inputs_unchanged[cpu]": HELD_BACK,
+        "conv2d_layer::registers_parameters[cpu]": HELD_BACK,
         "conv2d_layer::forward_matches[cpu]": BLAME_CORR2D,
         "conv2d_layer::gradients_match[cpu]": BLAME_CORR2D,
     },
@@ -87,11 +103,15 @@ EXPECTED: dict[str, dict[str, str | None]] = {
     },
     "conv2d_cpu_output": {},  # wrong only on CUDA: CUDA_EXPECTED
     "conv2d_no_bias": {
+        "conv2d_layer::registers_parameters[cpu]": HELD_BACK,
         "conv2d_layer::forward_matches[cpu]": hints.HINT_NO_BIAS,
         "conv2d_layer::gradients_match[cpu]": hints.HINT_NO_BIAS,
     },
     "edge_image_inverted": {"edge_detection::edge_image_is_books[cpu]": hints.HINT_IMAGE_INVERTED},
-    "edge_kernel_swapped": {"edge_detection::kernel_marks_edges[cpu]": hints.HINT_SIGNS_SWAPPED},
+    "edge_kernel_swapped": {
+        "edge_detection::kernel_marks_edges[cpu]": hints.HINT_SIGNS_SWAPPED,
+        "edge_detection::kernel_ignores_horizontal_edges[cpu]": HELD_BACK,
+    },
     "edge_kernel_horizontal": {
         "edge_detection::kernel_marks_edges[cpu]": hints.HINT_HORIZONTAL_KERNEL,
         "edge_detection::kernel_ignores_horizontal_edges[cpu]": hints.HINT_HORIZONTAL_KERNEL,
@@ -112,7 +132,10 @@ EXPECTED: dict[str, dict[str, str | None]] = {
         "learn_kernel::recovers_kernel[cpu]": NOT_CONVERGED,
         "learn_kernel::loss_decreases[cpu]": hints.HINT_NOT_MONOTONE,
     },
-    "learn_kernel_mean_loss": {"learn_kernel::recovers_kernel[cpu]": NOT_CONVERGED},
+    "learn_kernel_mean_loss": {
+        "learn_kernel::recovers_kernel[cpu]": NOT_CONVERGED,
+        "learn_kernel::loss_decreases[cpu]": HELD_BACK,
+    },
     "learn_kernel_4d": {
         "learn_kernel::recovers_kernel[cpu]": hints.HINT_KERNEL_SHAPE,
         "learn_kernel::loss_decreases[cpu]": hints.HINT_KERNEL_SHAPE,
@@ -339,3 +362,19 @@ def test_when_a_name_is_missing_then_the_check_errors_without_blaming_the_pack(
     }
     assert lost["edge_detection::kernel_marks_edges[cpu]"].message.startswith(
         messages.MISSING_NAME.format(name="edge_kernel", where=""))
+
+
+def test_when_a_property_holds_beside_wrong_values_then_it_names_the_value_check_to_fix_first(
+    variant: Callable[[str], Path]
+) -> None:
+    def held_back(check_id: str, title: str, device: str = "") -> str:
+        return messages.REQUIRES_NOT_PASSED.format(
+            required=messages.REQUIRED_CHECK.format(id=check_id, title=title, device=device))
+
+    lost = not_passed(grade_here(variant("corr2d_off_by_one")))
+    values = ("matches_conv2d", "Agrees with torch's conv2d on other shapes")
+    assert lost["corr2d::keeps_dtype[cpu]"].message == held_back(*values)
+    assert lost["corr2d::keeps_device[meta]"].message == held_back(*values, "[cpu]")  # meta has no values
+    assert lost["conv2d_layer::registers_parameters[cpu]"].message == held_back(
+        "forward_matches", "Forward is corr2d(x, weight) + bias")
+    assert {c.points for c in lost.values()} == {0.0}

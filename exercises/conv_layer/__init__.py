@@ -11,6 +11,11 @@ course's checkout only: the installed package does not contain it.
 
 Points count on the devices that exist everywhere (``cpu``, ``meta``) so a score does not depend on
 the grading machine; the ``cuda`` variants are extra evidence unless a course counts them.
+
+A property (dtype kept, inputs unchanged, vectorized, sums to zero, ...) counts only alongside a
+correct value (``Check.requires``), so zeros, a constant, the input or NaN score zero in their
+exercise. Answers that are constants by nature (the book's image and kernel, a minimum size, a
+choice) are judged as they are.
 """
 
 from __future__ import annotations
@@ -25,23 +30,27 @@ SOLUTIONS = ROOT.parents[1] / "solutions"
 
 #: Device-awareness: ``meta`` runs everywhere (inputs without data), ``cuda`` where present.
 DEVICE_AWARE: tuple[Device, ...] = ("meta", "cuda")
+#: Every other corr2d check counts only alongside correct values on random shapes: a hard-coded
+#: copy of the book's example, or a function returning zeros of the right dtype and device, earns
+#: nothing (on meta, alongside the CPU's values; on CUDA, alongside CUDA's).
+CORRECT_CORR2D = ("matches_conv2d",)
 
 CORR2D = Exercise(
     id="corr2d",
     title="The cross-correlation operation: corr2d(X, K)",
     checks=(
         Check("book_example", "Gives the book's example output", 1, "corr2d_book_example",
-              TENSOR_DEVICES, needs=("corr2d",)),
+              TENSOR_DEVICES, needs=("corr2d",), requires=CORRECT_CORR2D),
         Check("matches_conv2d", "Agrees with torch's conv2d on other shapes", 2,
               "corr2d_matches_conv2d", TENSOR_DEVICES, needs=("corr2d",)),
         Check("keeps_dtype", "Keeps the inputs' dtype", 1, "corr2d_keeps_dtype",
-              TENSOR_DEVICES, needs=("corr2d",)),
+              TENSOR_DEVICES, needs=("corr2d",), requires=CORRECT_CORR2D),
         Check("keeps_device", "Keeps the inputs' device", 1, "corr2d_keeps_device",
-              DEVICE_AWARE, needs=("corr2d",)),
+              DEVICE_AWARE, needs=("corr2d",), requires=CORRECT_CORR2D),
         Check("gradients_match", "Backpropagates to X and K like conv2d", 1,
-              "corr2d_gradients_match", TENSOR_DEVICES, needs=("corr2d",)),
+              "corr2d_gradients_match", TENSOR_DEVICES, needs=("corr2d",), requires=CORRECT_CORR2D),
         Check("inputs_unchanged", "Leaves X and K unchanged", 1, "corr2d_inputs_unchanged",
-              TENSOR_DEVICES, needs=("corr2d",)),
+              TENSOR_DEVICES, needs=("corr2d",), requires=CORRECT_CORR2D),
     ),
     free_text=(
         FreeText(
@@ -57,15 +66,19 @@ CONV2D_LAYER = Exercise(
     title="A convolutional layer: Conv2D(kernel_size)",
     checks=(
         Check("registers_parameters", "Registers weight and bias as parameters", 1,
-              "layer_registers_parameters", ANY_DEVICE, needs=("Conv2D",)),
+              "layer_registers_parameters", ANY_DEVICE, needs=("Conv2D",),
+              requires=("forward_matches",)),
         Check("forward_matches", "Forward is corr2d(x, weight) + bias", 1,
               "layer_forward_matches", TENSOR_DEVICES, needs=("Conv2D",)),
         Check("gradients_match", "Backpropagates to weight and bias", 1,
-              "layer_gradients_match", TENSOR_DEVICES, needs=("Conv2D",)),
+              "layer_gradients_match", TENSOR_DEVICES, needs=("Conv2D",),
+              requires=("forward_matches",)),
     ),
 )
 
 # CPU only, and no CUDA-only wrong variant: the answers (an image, a kernel) have no device to get wrong.
+# The image and the kernel are constants by nature (the book's); a zero kernel ignores horizontal
+# edges too, so that counts only alongside a kernel that marks the edges.
 EDGE_DETECTION = Exercise(
     id="edge_detection",
     title="Object edge detection in images",
@@ -75,10 +88,13 @@ EDGE_DETECTION = Exercise(
         Check("kernel_marks_edges", "Marks white-to-black with 1 and black-to-white with -1", 1,
               "edge_kernel_marks_edges", ANY_DEVICE, needs=("edge_kernel",)),
         Check("kernel_ignores_horizontal_edges", "Does not respond to horizontal edges", 1,
-              "edge_kernel_ignores_horizontal_edges", ANY_DEVICE, needs=("edge_kernel",)),
+              "edge_kernel_ignores_horizontal_edges", ANY_DEVICE, needs=("edge_kernel",),
+              requires=("kernel_marks_edges",)),
     ),
 )
 
+# A kernel that shrinks with ``steps`` whatever the data (ones * 1000 / (steps + 1)) lowers the
+# error at every step: the loss counts only alongside a kernel that is actually recovered.
 LEARN_KERNEL = Exercise(
     id="learn_kernel",
     title="Learning a kernel: learn_kernel(X, Y, kernel_size, lr, steps)",
@@ -86,7 +102,8 @@ LEARN_KERNEL = Exercise(
         Check("recovers_kernel", "Recovers the kernel from the book's data and from random data", 2,
               "learn_kernel_recovers_kernel", TENSOR_DEVICES, needs=("learn_kernel",)),
         Check("loss_decreases", "The squared error decreases with more steps", 1,
-              "learn_kernel_loss_decreases", TENSOR_DEVICES, needs=("learn_kernel",)),
+              "learn_kernel_loss_decreases", TENSOR_DEVICES, needs=("learn_kernel",),
+              requires=("recovers_kernel",)),
     ),
 )
 

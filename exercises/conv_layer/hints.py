@@ -141,6 +141,10 @@ HINT_NOT_MONOTONE = (
     "the error goes down and then up again: zero the gradient every step (conv2d.zero_grad()),"
     " since backward() adds to .grad, and check the learning rate is the one given"
 )
+HINT_LOSS_NOT_FINITE = (
+    "the kernel learn_kernel returns holds NaN or infinity, so its error is not a number: start from"
+    " a finite kernel, and take steps of the learning rate it is given"
+)
 LOSS_NOT_DECREASING = (
     "the squared error of the kernels learn_kernel returns does not decrease with the number of"
     " steps on {data}: {losses}"

@@ -14,6 +14,7 @@ comes back on the wrong device). On the CPU that cannot go wrong, so the CPU ver
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import torch
@@ -111,7 +112,9 @@ def learn_kernel_loss_decreases(ctx: CheckContext) -> None:
         losses = [_loss(task, _learn(ctx, task, steps)) for steps in LOSS_STEPS]
         if all(after < before for before, after in itertools.pairwise(losses)):
             continue
-        if all(loss == losses[0] for loss in losses):
+        if not all(math.isfinite(loss) for loss in losses):
+            hint = hints.HINT_LOSS_NOT_FINITE
+        elif all(loss == losses[0] for loss in losses):
             hint = hints.HINT_NO_UPDATE
         elif losses[1] > losses[0]:
             hint = hints.HINT_ASCENT
