@@ -2,6 +2,18 @@
 
 Torch-free, like the pack module that imports it. Answers that do not depend on a device (an image,
 a kernel, a choice) are checked on the CPU only; functions of tensors run on every device.
+
+What counts only alongside what (``requires``), so that zeros, a constant, the input or NaN earn
+nothing: vectorized and one matmul alongside right values; a kernel's properties alongside the
+check that only a right kernel passes (the second derivative's constant on x^2, the Laplacian's
+equal responses to x^2 and y^2, d! on x^d). An edge detector must both respond along v and ignore
+the perpendicular (a constant kernel does the first, [1, -2, 1] the second), and a blur must both
+keep the mean and lower the noise (a delta does the first, zeros the second). Answers that are
+constants by nature (a minimum size, an exception, a bool, the integral's ones) are judged as they
+are. Questions about the student's own object count only about a right one: the diagonal questions
+alongside an image with a diagonal edge at every size (not one hard-coded for the size they are
+judged on); the strongest structure is judged only for a kernel that takes a second derivative,
+in its check (a five-tap one may answer it, though it fails the size).
 """
 
 from __future__ import annotations
@@ -15,11 +27,14 @@ DIAGONAL_EDGE = Exercise(
         Check("has_diagonal_edge", "diagonal_image(n) responds to [[1, -1]] along one diagonal only",
               2, "diagonal_has_diagonal_edge", ANY_DEVICE, needs=("diagonal_image",)),
         Check("apply_K", "answer_apply_K says what K does to your image", 1,
-              "diagonal_apply_K", ANY_DEVICE, needs=("diagonal_image", "answer_apply_K")),
+              "diagonal_apply_K", ANY_DEVICE, needs=("diagonal_image", "answer_apply_K"),
+              requires=("has_diagonal_edge",)),
         Check("transpose_X", "answer_transpose_X says what transposing your image does", 1,
-              "diagonal_transpose_X", ANY_DEVICE, needs=("diagonal_image", "answer_transpose_X")),
+              "diagonal_transpose_X", ANY_DEVICE, needs=("diagonal_image", "answer_transpose_X"),
+              requires=("has_diagonal_edge",)),
         Check("transpose_K", "answer_transpose_K says what transposing K does on your image", 1,
-              "diagonal_transpose_K", ANY_DEVICE, needs=("diagonal_image", "answer_transpose_K")),
+              "diagonal_transpose_K", ANY_DEVICE, needs=("diagonal_image", "answer_transpose_K"),
+              requires=("has_diagonal_edge",)),
     ),
 )
 
@@ -48,7 +63,7 @@ IM2COL = Exercise(
         Check("rows_are_patches", "Each row is a flattened patch, in row-major order", 1,
               "im2col_rows_are_patches", TENSOR_DEVICES, needs=("im2col",)),
         Check("vectorized", "Dispatches as many torch operations on a large image as on a small one",
-              1, "im2col_vectorized", ANY_DEVICE, needs=("im2col",)),
+              1, "im2col_vectorized", ANY_DEVICE, needs=("im2col",), requires=("rows_are_patches",)),
     ),
 )
 
@@ -59,7 +74,8 @@ KERNEL_MATRIX = Exercise(
         Check("matches_corr2d", "W @ X.reshape(-1) equals corr2d(X, K).reshape(-1)", 1,
               "kernel_matrix_matches_corr2d", TENSOR_DEVICES, needs=("kernel_matrix",)),
         Check("vectorized", "Dispatches as many torch operations for a large input as for a small"
-              " one", 1, "kernel_matrix_vectorized", ANY_DEVICE, needs=("kernel_matrix",)),
+              " one", 1, "kernel_matrix_vectorized", ANY_DEVICE, needs=("kernel_matrix",),
+              requires=("matches_corr2d",)),
     ),
 )
 
@@ -70,9 +86,11 @@ CORR2D_MATMUL = Exercise(
         Check("matches_conv2d", "Agrees with torch's conv2d, edge cases included", 1,
               "corr2d_matmul_matches_conv2d", TENSOR_DEVICES, needs=("corr2d_matmul",)),
         Check("one_matmul", "Computes the result with exactly one matrix multiplication", 1,
-              "corr2d_matmul_one_matmul", ANY_DEVICE, needs=("corr2d_matmul",)),
+              "corr2d_matmul_one_matmul", ANY_DEVICE, needs=("corr2d_matmul",),
+              requires=("matches_conv2d",)),
         Check("vectorized", "Dispatches as many torch operations on a large image as on a small one",
-              1, "corr2d_matmul_vectorized", ANY_DEVICE, needs=("corr2d_matmul",)),
+              1, "corr2d_matmul_vectorized", ANY_DEVICE, needs=("corr2d_matmul",),
+              requires=("matches_conv2d",)),
     ),
 )
 
@@ -91,11 +109,14 @@ DIRECTIONAL_EDGE = Exercise(
     title="4.1 An edge detector for a direction: directional_edge_kernel(v)",
     checks=(
         Check("responds_along_v", "Responds to an image that grows along v", 1,
-              "directional_responds_along_v", ANY_DEVICE, needs=("directional_edge_kernel",)),
+              "directional_responds_along_v", ANY_DEVICE, needs=("directional_edge_kernel",),
+              requires=("ignores_perpendicular",)),
         Check("ignores_perpendicular", "Gives zero on an image that grows across v", 1,
-              "directional_ignores_perpendicular", ANY_DEVICE, needs=("directional_edge_kernel",)),
+              "directional_ignores_perpendicular", ANY_DEVICE, needs=("directional_edge_kernel",),
+              requires=("responds_along_v",)),
         Check("scales_with_v", "The response grows in proportion to |v|", 1,
-              "directional_scales_with_v", ANY_DEVICE, needs=("directional_edge_kernel",)),
+              "directional_scales_with_v", ANY_DEVICE, needs=("directional_edge_kernel",),
+              requires=("responds_along_v", "ignores_perpendicular")),
     ),
 )
 
@@ -105,7 +126,7 @@ SECOND_DERIVATIVE = Exercise(
     checks=(
         Check("annihilates_lines", "Gives zero on constants and linear ramps", 1,
               "second_derivative_annihilates_lines", ANY_DEVICE,
-              needs=("second_derivative_kernel",)),
+              needs=("second_derivative_kernel",), requires=("constant_on_square",)),
         Check("constant_on_square", "Gives a non-zero constant on x ** 2", 1,
               "second_derivative_constant_on_square", ANY_DEVICE,
               needs=("second_derivative_kernel",)),
@@ -122,11 +143,13 @@ LAPLACIAN = Exercise(
     title="4.3 The Laplacian: laplacian_kernel()",
     checks=(
         Check("zero_sum", "Sums to zero (no response to a constant image)", 1,
-              "laplacian_zero_sum", ANY_DEVICE, needs=("laplacian_kernel",)),
+              "laplacian_zero_sum", ANY_DEVICE, needs=("laplacian_kernel",),
+              requires=("isotropic",)),
         Check("isotropic", "Equal, non-zero responses to x ** 2 and y ** 2", 1,
               "laplacian_isotropic", ANY_DEVICE, needs=("laplacian_kernel",)),
         Check("annihilates_harmonics", "Gives zero on x, y and x * y", 1,
-              "laplacian_annihilates_harmonics", ANY_DEVICE, needs=("laplacian_kernel",)),
+              "laplacian_annihilates_harmonics", ANY_DEVICE, needs=("laplacian_kernel",),
+              requires=("isotropic",)),
     ),
 )
 
@@ -147,13 +170,14 @@ BLUR = Exercise(
     title="4.5 A blur: blur_kernel(size, sigma)",
     checks=(
         Check("normalized", "Non-negative and sums to 1", 1, "blur_normalized", ANY_DEVICE,
-              needs=("blur_kernel",)),
+              needs=("blur_kernel",), requires=("reduces_noise",)),
         Check("symmetric_peak", "Symmetric, with its peak at the centre", 1,
-              "blur_symmetric_peak", ANY_DEVICE, needs=("blur_kernel",)),
+              "blur_symmetric_peak", ANY_DEVICE, needs=("blur_kernel",),
+              requires=("normalized", "reduces_noise")),
         Check("matches_gaussian", "Agrees with the Gaussian of that sigma", 1,
               "blur_matches_gaussian", ANY_DEVICE, needs=("blur_kernel",)),
         Check("reduces_noise", "Reduces the variance of a noise image", 1, "blur_reduces_noise",
-              ANY_DEVICE, needs=("blur_kernel",)),
+              ANY_DEVICE, needs=("blur_kernel",), requires=("normalized",)),
     ),
     free_text=(FreeText("why_blur", "Why might you want to use a blur kernel?"),),
 )
@@ -163,12 +187,14 @@ DERIVATIVE_ORDER_D = Exercise(
     title="4.6 A derivative of degree d: derivative_kernel(d) and min_kernel_size(d)",
     checks=(
         Check("annihilates_lower_degrees", "Gives zero on every polynomial of degree below d", 1,
-              "derivative_annihilates_lower_degrees", ANY_DEVICE, needs=("derivative_kernel",)),
+              "derivative_annihilates_lower_degrees", ANY_DEVICE, needs=("derivative_kernel",),
+              requires=("constant_on_power",)),
         Check("constant_on_power", "Gives d! (up to sign) on x ** d", 1,
               "derivative_constant_on_power", ANY_DEVICE, needs=("derivative_kernel",)),
         Check("min_size",
               "min_kernel_size(d) is the fewest taps possible, and derivative_kernel(d) has that many", 1,
-              "derivative_min_size", ANY_DEVICE, needs=("min_kernel_size", "derivative_kernel")),
+              "derivative_min_size", ANY_DEVICE, needs=("min_kernel_size", "derivative_kernel"),
+              requires=("constant_on_power",)),
     ),
 )
 

@@ -17,6 +17,7 @@ DERIVATIVE_MIN_SIZE_WRONG = (
     "min_kernel_size({d}) is {size}, which is not the fewest taps for a derivative of degree {d}"
 )
 DERIVATIVE_TAPS = "{call} has {taps} taps, more than the fewest possible"
+DERIVATIVE_TOO_FEW_TAPS = "{call} has {taps} taps, too few for a derivative of degree {d}"
 OPEN_DERIVATIVE_MIN_SIZE = (
     "n taps that give zero on 1, x, ..., x^(d - 1) solve d equations in n unknowns, and a"
     " non-zero value on x^d asks for a solution that is not all zero: how many unknowns does that"
@@ -47,6 +48,10 @@ HINT_DERIVATIVE_FACTORIAL = (
 HINT_DERIVATIVE_BINOMIAL = (
     "use the binomial coefficients with alternating signs, unscaled: the d-th forward difference of"
     " x^d is exactly d!"
+)
+HINT_DERIVATIVE_ZERO = (
+    "a kernel of zeros gives zero on every power of x; apply the difference [-1, 1] d times"
+    " (convolve it with itself) to take the d-th derivative"
 )
 HINT_DERIVATIVE_TOO_MANY = (
     "the kernel gives zero on x^d too, so it differences more than d times: d differences, d + 1 taps"

@@ -124,6 +124,14 @@ SOLUTION_STRONGEST = (
     " against {given_value} for {given!r}). {why}"
 )
 NOTE_LARGEST = "largest |response| = {value}"
+STRONGEST_NOT_SECOND = (
+    "{name} cannot be judged: {call} is not a second derivative (zero on constants and ramps, one"
+    " non-zero value on the square of its coordinate), so its responses say nothing about one"
+)
+HINT_STRONGEST_NOT_SECOND = (
+    "make second_derivative_kernel() a second derivative first (annihilates_lines and"
+    " constant_on_square say what is wrong); its responses to the structures then give the answer"
+)
 HINT_SECOND_SHAPE = (
     "the second derivative along x is a 1 x 3 kernel, torch.tensor([[1.0, -2.0, 1.0]]): three taps"
     " in one direction"

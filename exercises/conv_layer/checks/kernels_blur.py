@@ -132,6 +132,8 @@ def _gaussian_hint(K: torch.Tensor, size: int, sigma: float) -> str:
     """The known mistake a kernel that is not the Gaussian shows."""
     centre = size // 2
     largest = float(K.abs().max())
+    if largest == 0.0:  # all zeros: no box, no Gaussian
+        return hints.HINT_BLUR_FORMULA
     if float(K.max() - K.min()) <= SYMMETRY_RTOL * largest:
         return hints.HINT_BLUR_BOX
     if float(K[centre, centre]) < float(K.max()) - SYMMETRY_RTOL * largest:

@@ -82,7 +82,7 @@ def derivative_constant_on_power(ctx: CheckContext) -> None:
             ctx.exhibit(hints.LABEL_RESPONSE_TO.format(image=label), R)
             raise failure(derivative_hints.DERIVATIVE_WRONG_CONSTANT.format(
                 call=_call(d), image=label, value=number_text(value), factorial=factorial, d=d),
-                hint=_constant_hint(value, factorial, tolerance(X, K)), input=inputs,
+                hint=_constant_hint(K, value, factorial, tolerance(X, K)), input=inputs,
                 expected=factorial, actual=value)
 
 
@@ -101,6 +101,12 @@ def derivative_min_size(ctx: CheckContext) -> None:
     kernels = {d: _kernel(ctx, d) for d in DEGREES}
     for d, K in kernels.items():
         fewest = fewest_taps(d)
+        if K.numel() < fewest:
+            raise failure(derivative_hints.DERIVATIVE_TOO_FEW_TAPS.format(call=_call(d), taps=K.numel(), d=d),
+                          hint=derivative_hints.OPEN_DERIVATIVE_MIN_SIZE, input={"d": d}, expected=fewest,
+                          actual=K.numel(), expected_is_answer=True,
+                          solution=derivative_hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
+                              d=d, fewest=fewest, why=derivative_hints.HINT_DERIVATIVE_MIN_SIZE))
         if K.numel() != fewest:
             raise failure(derivative_hints.DERIVATIVE_TAPS.format(call=_call(d), taps=K.numel()),
                           hint=_open_hint(_taps_hint(kernels)), input={"d": d}, expected=fewest,
@@ -145,7 +151,9 @@ def _lower_hint(K: torch.Tensor) -> str:
     return derivative_hints.HINT_DERIVATIVE_LOWER
 
 
-def _constant_hint(value: float, factorial: int, tol: float) -> str:
+def _constant_hint(K: torch.Tensor, value: float, factorial: int, tol: float) -> str:
+    if not bool(K.any()):
+        return derivative_hints.HINT_DERIVATIVE_ZERO
     if abs(value) <= tol:
         return derivative_hints.HINT_DERIVATIVE_TOO_MANY
     if abs(abs(value) - 1.0) <= tol + 1e-9:

@@ -10,6 +10,9 @@ directions, a longer kernel that still takes a second derivative has more taps t
 "Which structures respond most strongly?" is judged on the student's own kernel: it is applied to a
 flat region, a linear ramp, a step edge and a one-pixel line, all varying along the kernel's
 direction, and the truth is the structure with the largest absolute response (ties accept either).
+The kernel must take a second derivative (any scale, sign, orientation, up to 5 taps, or the
+Laplacian) for the answer to be judged: all zeros would tie every structure, the identity three of
+them, so any answer about such a kernel would be "right".
 """
 
 from __future__ import annotations
@@ -111,6 +114,9 @@ def second_derivative_strongest_structure(ctx: CheckContext) -> None:
         raise shape_failure(hints.SECOND_STRUCTURES_SHAPE.format(call=CALL, shape=shape_text(tuple(K.shape))),
                             K, hints.SECOND_EXPECTED_SHAPE, hints.HINT_SECOND_SHAPE)
     given = ctx.choice(STRONGEST_NAME, STRUCTURES)
+    if second_derivative_axes(K) is None:  # zeros tie everything; the identity ties three of four
+        raise failure(hints.STRONGEST_NOT_SECOND.format(name=STRONGEST_NAME, call=CALL),
+                      hint=hints.HINT_STRONGEST_NOT_SECOND, input={"K": K})
     strength = {}
     for name, X in _structures(column=K.shape[1] == 1 and K.shape[0] > 1).items():
         R = respond(X, K)
