@@ -44,3 +44,9 @@ REQUIRES_NOT_PASSED = (
 )
 REQUIRED_CHECK = "{id}{device} ({title})"
 REQUIRED_JOIN = " and "
+
+# --- hostile but legal submissions: NUL bytes, exit requests, a silenced probe, the time budget ---
+NUL_BYTE = (
+    "{where}: the code contains a NUL byte (\\x00), and Python cannot run source code with null"
+    " bytes; delete it (it often comes from pasting out of a PDF or a binary file) and save again"
+)

@@ -102,7 +102,7 @@ def top_level_names(source: str) -> set[str]:
     """Names a cell binds at top level; falls back to a line scan for cells with IPython magics."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # ValueError: NUL on 3.11.2
         return {m.group(1) or m.group(2) for m in map(_DEFINITION.match, source.splitlines()) if m}
     names: set[str] = set()
     for node in tree.body:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
+from grader import messages
 from grader.errors import SubmissionError
 from grader.submission.cells import CodeCell, Submission, split_percent
 
@@ -85,11 +86,11 @@ def _notebook_cells(name: str, text: str) -> tuple[CodeCell, ...]:
         raise SubmissionError(
             f"{name} is not a valid notebook ({first}); open it in Jupyter and save it again"
         ) from None
-    cells = tuple(
-        CodeCell(number=index, source=_source(cell.source))
-        for index, cell in enumerate(notebook.cells, start=1)
-        if cell.cell_type == "code" and _source(cell.source).strip()
-    )
+    code = [(index, _source(cell.source)) for index, cell in enumerate(notebook.cells, start=1)
+            if cell.cell_type == "code"]
+    for index, source in code:
+        _refuse_nul(f"{name}, cell {index}", source)
+    cells = tuple(CodeCell(number=index, source=source) for index, source in code if source.strip())
     if not cells:
         raise SubmissionError(f"{name} has no code cells; did you submit the right notebook?")
     return cells
@@ -102,8 +103,12 @@ def _source(source: str | list[str]) -> str:
 def _module_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     if not text.strip():
         raise SubmissionError(f"{name} is empty; did you submit the right file?")
+    _refuse_nul(name, text)
     try:
         ast.parse(text, filename=name)
+    except ValueError as exc:  # Python 3.11.2 raises ValueError, not SyntaxError, for a NUL byte
+        raise SubmissionError(f"{name}: SyntaxError: {exc}; fix it so the module can be imported"
+                              f" (`python {name}` shows the same error)") from None
     except SyntaxError as exc:
         line = f", line {exc.lineno}" if exc.lineno else ""
         raise SubmissionError(
@@ -123,6 +128,15 @@ def _module_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     if not any(_has_code(cell.source) for cell in cells):
         raise SubmissionError(f"{name} has no code outside comments; did you submit the right file?")
     return cells
+
+
+def _refuse_nul(where: str, source: str) -> None:
+    """Python refuses source with a NUL byte anywhere (comments and string literals too), with a
+    ``SyntaxError`` or, on some 3.11 releases, a ``ValueError``: say where it is, the same everywhere."""
+    at = source.find("\x00")
+    if at >= 0:
+        line = source.count("\n", 0, at) + 1
+        raise SubmissionError(messages.NUL_BYTE.format(where=f"{where}, line {line}"))
 
 
 def _has_code(source: str) -> bool:
