@@ -50,3 +50,11 @@ NUL_BYTE = (
     "{where}: the code contains a NUL byte (\\x00), and Python cannot run source code with null"
     " bytes; delete it (it often comes from pasting out of a PDF or a binary file) and save again"
 )
+CELL_EXITED = (
+    "{where} asked the kernel to exit (exit() or quit()), which ends the kernel; grading went on"
+    " without it: remove the call"
+)
+CELL_SYSTEM_EXIT = (
+    "{where} asked the kernel to exit (sys.exit() or raise SystemExit); the kernel kept running"
+    " and grading went on without the rest of that cell: remove the call"
+)

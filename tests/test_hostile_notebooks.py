@@ -21,6 +21,7 @@ from grader import messages
 from grader.catalog.registry import load_pack
 from grader.errors import SubmissionError
 from grader.frontends.cli import main
+from grader.grading.pipeline import GradeOptions, grade
 from grader.results.model import SubmissionResult
 from grader.submission import load_submission, split_percent, top_level_names
 
@@ -158,3 +159,39 @@ def test_when_answers_and_messages_hold_nul_bytes_then_grading_and_every_report_
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     for name in ("r.md", "r.txt"):
         assert main(["report", str(tmp_path / "r.json"), "-o", str(tmp_path / name)]) == 0
+
+
+# === exit requests in a cell =======================================================================
+
+EXITS = {
+    "exit()": ("died", "SystemExit", messages.CELL_EXITED),
+    "quit()": ("died", "SystemExit", messages.CELL_EXITED),
+    "import sys\nsys.exit(0)": ("raised", "SystemExit", messages.CELL_SYSTEM_EXIT),
+    "raise SystemExit": ("raised", "SystemExit", messages.CELL_SYSTEM_EXIT),
+    "import os\nos._exit(0)": ("died", "DeadKernelError", messages.CELL_DIED),
+}
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize(
+    ("source", "runs"),
+    [("exit()", 2), ("quit()", 2), ("import sys\nsys.exit(0)", 1), ("raise SystemExit", 1),
+     ("import os\nos._exit(0)", 1)],
+)
+def test_when_a_cell_asks_the_kernel_to_exit_then_that_cell_is_named_and_every_right_answer_scores(
+    tmp_path: Path, source: str, runs: int,
+) -> None:
+    path = solution_notebook_with(tmp_path, source)
+    kind, ename, sentence = EXITS[source]
+    for _ in range(runs):  # exit() ends the kernel a moment later: the same verdicts every time
+        result = grade(path, options=GradeOptions(device="cpu"))
+        assert result.error is None
+        assert lost(result) == {}
+        assert result.points >= result.max_points > 0
+        (error,) = result.execution.cell_errors
+        assert (error.cell, error.kind, error.ename) == (HOSTILE_CELL, kind, ename)
+        assert error.location == f"cell {HOSTILE_CELL}"
+        assert error.evalue == sentence.format(where=error.location, detail=DIED)
+        assert "asked the kernel to exit" in error.evalue or sentence is messages.CELL_DIED
+        assert result.execution.kernel_restarts == (1 if kind == "died" else 0)
+        assert all(a.text for a in result.answers)

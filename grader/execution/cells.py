@@ -1,21 +1,23 @@
 """Running a submission's cells in one kernel through nbclient, one cell at a time.
 
 A cell that raises is recorded and the run goes on. A cell that outlives the cell timeout, kills
-the kernel or makes it send a malformed message is recorded and ends the run, since that kernel
-is no longer usable: which kernel comes next, and without which cells, is the runner's decision.
+the kernel, asks it to exit (``exit()``, ``quit()``: the kernel ends a moment after the cell) or
+makes it send a malformed message is recorded and ends the run, since that kernel is no longer
+usable: which kernel comes next, and without which cells, is the runner's decision.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from typing import TYPE_CHECKING, Any
 
 from grader import messages
-from grader.execution.replies import cell_error, errors_only_client
+from grader.execution.replies import asked_to_exit, cell_error, errors_only_client
 from grader.results.model import CellError
 
 if TYPE_CHECKING:
     from grader.execution.connection import KernelConnection
-    from grader.submission import Submission
+    from grader.submission import CodeCell, Submission
 
 
 async def run_cells(
@@ -28,15 +30,21 @@ async def run_cells(
 ) -> int | None:
     """Run every cell not in ``skip``, recording errors (the first per cell is kept).
 
-    Returns the number of a cell that hung or killed the kernel, or None when all ran.
+    Returns the number of a cell that hung, killed the kernel or asked it to exit, or None when all
+    ran.
     """
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     notebook = nbformat.v4.new_notebook()
+    replies: list[Any] = []
+
+    def keep_reply(execute_reply: Any, **_: Any) -> None:
+        replies.append(execute_reply)
+
     client = errors_only_client()(
         notebook, timeout=int(max(1, timeout)), allow_errors=True, interrupt_on_timeout=False,
-        record_timing=False,
+        record_timing=False, on_cell_executed=keep_reply,
     )
     client.kc = connection.client
     for cell in submission.cells:
@@ -45,6 +53,7 @@ async def run_cells(
         node = nbformat.v4.new_code_cell(cell.source)
         notebook.cells.append(node)
         where = submission.where(cell.number, None)
+        replies.clear()
         try:
             await client.async_execute_cell(node, len(notebook.cells) - 1)
         except CellTimeoutError:
@@ -64,8 +73,22 @@ async def run_cells(
                 messages.CELL_DIED.format(where=where, detail="it sent a malformed message"),
                 location=where))
             return cell.number
+        if any(asked_to_exit(reply) for reply in replies):
+            errors.setdefault(cell.number, CellError(
+                cell.number, "died", "SystemExit", messages.CELL_EXITED.format(where=where),
+                location=where))
+            return cell.number
         error = next((o for o in node.outputs if o.get("output_type") == "error"), None)
         if error is not None:
-            errors.setdefault(cell.number, cell_error(submission, cell, error))
+            errors.setdefault(cell.number, _raised(submission, cell, error))
         node.outputs = []  # printed output is not needed for grading; drop it to bound memory
     return None
+
+
+def _raised(submission: Submission, cell: CodeCell, error: Any) -> CellError:
+    """A cell that raised; ``SystemExit`` (``sys.exit()``) leaves the kernel running, and says so."""
+    recorded = cell_error(submission, cell, error)
+    if recorded.ename != "SystemExit":
+        return recorded
+    where = recorded.location or submission.where(cell.number, None)
+    return dataclasses.replace(recorded, evalue=messages.CELL_SYSTEM_EXIT.format(where=where))

@@ -58,6 +58,20 @@ def errors_only_client() -> type:
     return ErrorsOnlyClient
 
 
+def asked_to_exit(execute_reply: Any) -> bool:
+    """Whether a cell's execute reply carries IPython's exit request (``exit()``, ``quit()``).
+
+    The kernel ends itself a moment after sending it, so the death would otherwise be blamed on
+    whatever the grader asks next. ``exit(keep_kernel=True)`` leaves the kernel running: no request.
+    """
+    content = execute_reply.get("content") if isinstance(execute_reply, Mapping) else None
+    payload = content.get("payload") if isinstance(content, Mapping) else None
+    return isinstance(payload, list) and any(
+        isinstance(item, Mapping) and item.get("source") == "ask_exit" and not item.get("keepkernel")
+        for item in payload
+    )
+
+
 def cell_error(submission: Submission, cell: CodeCell, error: Mapping[str, Any]) -> CellError:
     lines = [ANSI.sub("", line) for line in error.get("traceback", [])]
     text = "\n".join(lines)
