@@ -58,3 +58,22 @@ CELL_SYSTEM_EXIT = (
     "{where} asked the kernel to exit (sys.exit() or raise SystemExit); the kernel kept running"
     " and grading went on without the rest of that cell: remove the call"
 )
+PROBE_SILENCED = (
+    "the kernel stopped answering the grader's requests (code in the submission replaced or"
+    " blocked the grader's probe inside the kernel), so no more calls were made"
+)
+PROBE_UNANSWERED = (
+    "the kernel never answered the grader's request for {name} (code in the submission replaced or"
+    " blocked the grader's probe inside the kernel); it was restarted"
+)
+HINT_PROBE_SILENCED = "remove code that changes the kernel's comms or the grader's probe module"
+BUDGET_SPENT = "the submission's time budget of {seconds:g} s ran out, so no more calls were made"
+BUDGET_SPENT_DURING = (
+    "{name} was stopped when the submission's time budget of {seconds:g} s ran out; no more calls"
+    " were made"
+)
+BUDGET_SPENT_IN_CELLS = (
+    "the submission's time budget of {seconds:g} s ran out while its cells ran; make the slow"
+    " cells faster"
+)
+HINT_BUDGET = "make the slow cells and functions faster: the whole submission shares one time budget"

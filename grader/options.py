@@ -31,6 +31,7 @@ __all__ = [
     "OPTIONS",
     "PACK",
     "SEED",
+    "SUBMISSION_TIMEOUT",
     "GradeOptions",
     "InvalidOption",
     "Option",
@@ -176,6 +177,12 @@ CALL_TIMEOUT: Option[float] = Option(
     "seconds one call into a student's function may run before it is stopped",
     reason=f"not a number of seconds between 0 and {MAX_SECONDS}", metavar="S", allows=_seconds,
 )
+SUBMISSION_TIMEOUT: Option[float] = Option(
+    "submission_timeout", float, 300.0,
+    "seconds the whole submission (its cells and every call into it) may take; the checks not run"
+    " by then say that its time budget ran out",
+    reason=f"not a number of seconds between 0 and {MAX_SECONDS}", metavar="S", allows=_seconds,
+)
 COUNT_CUDA: Option[bool] = Option(
     "count_cuda", bool, False,
     "let the CUDA variants of checks carry points (a score then needs a GPU)",
@@ -190,8 +197,8 @@ FEEDBACK: Option[str] = Option(
 )
 
 #: Every option, in the order help lists them.
-OPTIONS: tuple[Option[Any], ...] = (PACK, DEVICE, SEED, CELL_TIMEOUT, CALL_TIMEOUT, COUNT_CUDA,
-                                    FEEDBACK)
+OPTIONS: tuple[Option[Any], ...] = (PACK, DEVICE, SEED, CELL_TIMEOUT, CALL_TIMEOUT,
+                                    SUBMISSION_TIMEOUT, COUNT_CUDA, FEEDBACK)
 
 
 def _default(option: Option[T]) -> T:
@@ -215,6 +222,7 @@ class GradeOptions:
     seed: int = _default(SEED)
     cell_timeout: float = _default(CELL_TIMEOUT)
     call_timeout: float = _default(CALL_TIMEOUT)
+    submission_timeout: float = _default(SUBMISSION_TIMEOUT)
     count_cuda: bool = _default(COUNT_CUDA)
     #: Not used by grading, which always computes the full result: front ends redact what they show.
     feedback: str = _default(FEEDBACK)

@@ -12,6 +12,8 @@ import ast
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -19,9 +21,13 @@ import pytest
 
 from grader import messages
 from grader.catalog.registry import load_pack
-from grader.errors import SubmissionError
+from grader.checking.context import CheckContext
+from grader.errors import CallTimedOut, KernelDied, SubmissionError
+from grader.execution import kernel
+from grader.execution.kernel import KernelRunner
 from grader.frontends.cli import main
 from grader.grading.pipeline import GradeOptions, grade
+from grader.options import SUBMISSION_TIMEOUT, InvalidOption
 from grader.results.model import SubmissionResult
 from grader.submission import load_submission, split_percent, top_level_names
 
@@ -195,3 +201,195 @@ def test_when_a_cell_asks_the_kernel_to_exit_then_that_cell_is_named_and_every_r
         assert "asked the kernel to exit" in error.evalue or sentence is messages.CELL_DIED
         assert result.execution.kernel_restarts == (1 if kind == "died" else 0)
         assert all(a.text for a in result.answers)
+
+
+# === a silenced probe ==============================================================================
+
+COMMS = (
+    "from IPython import get_ipython\n"
+    "for _comm in list(get_ipython().kernel.comm_manager.comms.values()):\n"
+)
+SILENCERS = {
+    "a handler that never answers": COMMS + "    _comm.on_msg(lambda msg: None)\n",
+    "a handler that raises": COMMS + "    _comm.on_msg(lambda msg: 1 / 0)\n",
+    "the comm closed": COMMS + "    _comm.close()\n",
+}
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("hijack", list(SILENCERS))
+def test_when_a_cell_silences_the_probe_then_grading_ends_quickly_blaming_the_submission(
+    tmp_path: Path, hijack: str,
+) -> None:
+    path = solution_notebook_with(tmp_path, SILENCERS[hijack])
+    started = time.monotonic()
+    result = grade(path, options=GradeOptions())
+    elapsed = time.monotonic() - started
+    assert elapsed < 45, elapsed  # it was 302 s and 14 restarts
+    assert result.error is None
+    assert result.execution.kernel_restarts == 1 and result.execution.cell_errors == ()
+    checks = [c for c in result.checks if c.status != "skipped"]
+    assert checks and all(c.status == "error" and not c.internal for c in checks)
+    assert all(messages.PROBE_SILENCED in c.message for c in checks)
+    assert all(c.hint == messages.HINT_PROBE_SILENCED for c in checks)
+    assert all(a.text is None for a in result.answers)
+
+
+@pytest.mark.kernel
+def test_when_a_cell_registers_its_own_probe_target_then_nothing_is_lost(tmp_path: Path) -> None:
+    # The probe's comm is open before the student's cells run: a target registered later is unused.
+    path = solution_notebook_with(tmp_path, (
+        "from IPython import get_ipython\n"
+        "get_ipython().kernel.comm_manager.register_target('grader.probe', lambda comm, msg: None)\n"
+    ))
+    result = grade(path, options=GradeOptions(device="cpu"))
+    assert lost(result) == {} and result.execution.kernel_restarts == 0
+
+
+PROBED = '''\
+import time
+
+def add(a, b):
+    return a + b
+
+def silence():
+    from IPython import get_ipython
+    for comm in list(get_ipython().kernel.comm_manager.comms.values()):
+        comm.on_msg(lambda msg: None)
+    return 1
+
+def spin():
+    while True:
+        pass
+
+def die():
+    import os
+    os._exit(1)
+
+die_again = die
+'''
+
+
+@pytest.fixture
+def probed(tmp_path: Path) -> Iterator[tuple[Path, list[KernelRunner]]]:
+    """Where to write a submission, and the runners started on it (closed after the test)."""
+    runners: list[KernelRunner] = []
+    yield tmp_path, runners
+    for runner in runners:
+        runner.close()
+
+
+def start(probed: tuple[Path, list[KernelRunner]], source: str, *, call_timeout: float,
+          submission_timeout: float | None = None) -> tuple[KernelRunner, CheckContext]:
+    folder, runners = probed
+    path = folder / "probed.py"
+    path.write_text(source)
+    submission = load_submission(path)
+    runner = KernelRunner(cell_timeout=30, submission_timeout=submission_timeout)
+    runners.append(runner)
+    runner.start(submission)
+    return runner, CheckContext(channel=runner, submission=submission, device="cpu", seed=0,
+                                call_timeout=call_timeout, max_result_bytes=2**20)
+
+
+def timed(call: object) -> tuple[object, float]:
+    started = time.monotonic()
+    try:
+        value = call()  # type: ignore[operator]
+    except Exception as exc:
+        value = exc
+    return value, time.monotonic() - started
+
+
+@pytest.mark.kernel
+def test_when_a_call_silences_the_probe_then_the_next_request_is_asked_again_of_a_fresh_kernel(
+    probed: tuple[Path, list[KernelRunner]],
+) -> None:
+    runner, ctx = start(probed, PROBED, call_timeout=30)
+    assert ctx.call("silence").value == 1
+    assert ctx.call("add", 1, 2).value == 3  # not add's fault: answered by the replacement
+    assert runner.execution().kernel_restarts == 1
+    assert ctx.call("add", 2, 2).value == 4
+
+
+@pytest.mark.kernel
+def test_when_a_cell_blocks_the_probe_then_one_timeout_and_one_restart_end_all_calls(
+    probed: tuple[Path, list[KernelRunner]],
+) -> None:
+    blocking = PROBED + "# %%\n" + COMMS + "    _comm.on_msg(lambda msg: time.sleep(3600))\n"
+    runner, ctx = start(probed, blocking, call_timeout=2)
+    first, _ = timed(lambda: ctx.call("add", 1, 2))
+    assert isinstance(first, KernelDied)
+    assert first.message == messages.PROBE_UNANSWERED.format(name="add")
+    second, _ = timed(lambda: ctx.get("why"))  # the fresh kernel does not answer either
+    assert isinstance(second, KernelDied) and second.message == messages.PROBE_SILENCED
+    for request in (lambda: ctx.call("spin"), lambda: ctx.kinds(["add"]),
+                    lambda: ctx.warm_up([], 60.0), lambda: ctx.get("why_not")):
+        error, seconds = timed(request)
+        assert isinstance(error, KernelDied) and error.message == messages.PROBE_SILENCED
+        assert seconds < 0.5
+    assert runner.execution().kernel_restarts == 1
+
+
+@pytest.mark.kernel
+def test_when_kernels_die_repeatedly_then_every_kind_of_request_stops_at_the_restart_limit(
+    probed: tuple[Path, list[KernelRunner]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kernel, "MAX_KERNEL_RESTARTS", 2)
+    runner, ctx = start(probed, PROBED, call_timeout=30)
+    for name in ("die", "die_again"):
+        with pytest.raises(KernelDied, match=f"kernel died while running {name}"):
+            ctx.call(name)
+    gave_up = messages.GAVE_UP.format(count=2)
+    for request in (lambda: ctx.warm_up([], 60.0), lambda: ctx.kinds(["add"]),
+                    lambda: ctx.get("why"), lambda: ctx.call("add", 1, 2)):
+        error, seconds = timed(request)
+        assert isinstance(error, KernelDied) and error.message == gave_up
+        assert seconds < 0.5
+    assert runner.execution().kernel_restarts == 2
+
+
+# === the submission's time budget ==================================================================
+
+
+@pytest.mark.kernel
+def test_when_the_time_budget_runs_out_during_a_call_then_it_and_every_later_request_say_so(
+    probed: tuple[Path, list[KernelRunner]],
+) -> None:
+    _, ctx = start(probed, PROBED, call_timeout=60, submission_timeout=8)
+    assert ctx.call("add", 1, 2).value == 3
+    error, seconds = timed(lambda: ctx.call("spin"))
+    assert isinstance(error, CallTimedOut) and seconds < 10
+    assert error.message == messages.BUDGET_SPENT_DURING.format(name="spin", seconds=8)
+    assert error.hint == messages.HINT_BUDGET
+    later, seconds = timed(lambda: ctx.call("add", 1, 2))
+    assert isinstance(later, CallTimedOut) and seconds < 0.5
+    assert later.message == messages.BUDGET_SPENT.format(seconds=8)
+
+
+@pytest.mark.kernel
+def test_when_the_cells_outlast_the_time_budget_then_the_result_says_so(tmp_path: Path) -> None:
+    path = _write(tmp_path / "slow.py", "import time\n\ntime.sleep(120)\n")
+    started = time.monotonic()
+    result = grade(path, options=GradeOptions(device="cpu", submission_timeout=3))
+    assert time.monotonic() - started < 30
+    assert result.error == messages.BUDGET_SPENT_IN_CELLS.format(seconds=3)
+    assert all(c.status == "error" for c in result.checks)
+
+
+@pytest.mark.parametrize("value", [0, -1.0, float("nan"), float("inf"), 86_400, "300"])
+def test_when_the_submission_timeout_is_not_a_number_of_seconds_then_it_is_refused(value: object) -> None:
+    with pytest.raises(InvalidOption) as raised:
+        GradeOptions(submission_timeout=value)  # type: ignore[arg-type]
+    assert raised.value.reason == SUBMISSION_TIMEOUT.reason
+
+
+def test_when_the_submission_timeout_is_given_then_the_kernel_runner_gets_it() -> None:
+    from grader.grading.pipeline import _kernel_runner
+
+    runner = _kernel_runner(GradeOptions(submission_timeout=42))
+    try:
+        assert isinstance(runner, KernelRunner) and runner.submission_timeout == 42.0
+    finally:
+        runner.close()
+    assert GradeOptions().submission_timeout == SUBMISSION_TIMEOUT.default == 300.0

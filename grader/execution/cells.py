@@ -9,6 +9,7 @@ usable: which kernel comes next, and without which cells, is the runner's decisi
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import TYPE_CHECKING, Any
 
 from grader import messages
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from grader.submission import CodeCell, Submission
 
 
+class BudgetSpent(Exception):
+    """The submission's time budget ran out before its cells had all run."""
+
+
 async def run_cells(
     connection: KernelConnection,
     submission: Submission,
@@ -27,11 +32,12 @@ async def run_cells(
     skip: set[int],
     errors: dict[int, CellError],
     timeout: float,
+    deadline: float | None = None,
 ) -> int | None:
     """Run every cell not in ``skip``, recording errors (the first per cell is kept).
 
     Returns the number of a cell that hung, killed the kernel or asked it to exit, or None when all
-    ran.
+    ran. Raises ``BudgetSpent`` once ``deadline`` (a ``time.monotonic()`` time) has passed.
     """
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -50,6 +56,12 @@ async def run_cells(
     for cell in submission.cells:
         if cell.number in skip:
             continue
+        # The budget shortens a cell's timeout; a cell stopped by it is not the cell's fault alone.
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise BudgetSpent
+        cut = remaining is not None and remaining < timeout
+        client.timeout = int(max(1, remaining if cut and remaining is not None else timeout))
         node = nbformat.v4.new_code_cell(cell.source)
         notebook.cells.append(node)
         where = submission.where(cell.number, None)
@@ -57,6 +69,8 @@ async def run_cells(
         try:
             await client.async_execute_cell(node, len(notebook.cells) - 1)
         except CellTimeoutError:
+            if cut:
+                raise BudgetSpent from None
             errors.setdefault(cell.number, CellError(
                 cell.number, "timeout", "TimeoutError",
                 messages.CELL_TIMEOUT.format(where=where, seconds=timeout), location=where))

@@ -2,8 +2,8 @@
 over a Jupyter comm and await their replies, with every cap on what the kernel may send.
 
 A connection knows nothing of submissions, restarts or quarantine (``kernel.KernelRunner`` decides
-those); it reports what happened (``KernelLost``, ``MalformedReply``, ``TimeoutError``) and leaves
-the kernel as it is, until ``close`` kills it.
+those); it reports what happened (``KernelLost``, ``MalformedReply``, ``Unanswered``,
+``TimeoutError``) and leaves the kernel as it is, until ``close`` kills it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,19 @@ class KernelLost(Exception):
 
 class MalformedReply(Exception):
     """The kernel sent a message that is not a well-formed reply."""
+
+
+class Unanswered(Exception):
+    """The kernel finished handling a request and the probe never answered it.
+
+    The probe answers every request before the kernel reports itself idle again, so an idle kernel
+    with no answer means code in the kernel replaced, closed or blocked the probe's handler.
+    ``waited``: it was seen only after the request timed out and was interrupted.
+    """
+
+    def __init__(self, *, waited: bool = False) -> None:
+        super().__init__("the kernel did not answer")
+        self.waited = waited
 
 
 class KernelConnection:
@@ -102,8 +115,9 @@ class KernelConnection:
     ) -> tuple[dict[str, Any], list[bytes]]:
         """The probe's reply to one request, collecting (capped) what it printed into ``stdout``.
 
-        Raises ``TimeoutError`` past ``timeout``, ``KernelLost`` when the kernel dies meanwhile and
-        ``MalformedReply`` for anything no probe would send.
+        Raises ``TimeoutError`` past ``timeout``, ``KernelLost`` when the kernel dies meanwhile,
+        ``MalformedReply`` for anything no probe would send and ``Unanswered`` when the kernel went
+        idle without the probe answering (its status and the probe's reply share one ordered channel).
         """
         deadline = time.monotonic() + timeout
         printed = sum(len(text) for text in stdout)
@@ -135,6 +149,8 @@ class KernelConnection:
                     raise MalformedReply
                 if data.get("id") == request_id:
                     return dict(data), [bytes(b) for b in msg.get("buffers") or ()]
+            elif kind == "status" and content.get("execution_state") == "idle":
+                raise Unanswered
 
     async def close(self) -> None:
         """Stop the channels, destroy the client's context and kill the kernel. Safe to call twice."""

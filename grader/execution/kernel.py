@@ -8,6 +8,12 @@ replayed without it. A call that runs past its timeout is interrupted; if the ke
 yield it is killed (a loop that ignores SIGINT cannot be stopped politely) and replaced, and only
 that check is marked. Every kernel gets a workspace of its own, removed with it: a replacement
 starts from the submission alone, not from what the kernel before it wrote.
+
+Every request counts (calls, the warm-up, names described, answers read), and some end the calling
+for good: after which every further request raises at once, so a submission that broke its kernel
+costs seconds, not a timeout per check. They are: the kernel replaced ``MAX_KERNEL_RESTARTS``
+times; a request left unanswered (the probe silenced) by the fresh kernel that replaced one which
+left a request unanswered, so the submission's own cells silence it; the time budget running out.
 """
 
 from __future__ import annotations
@@ -20,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from grader import messages
-from grader.errors import CallTimedOut, KernelDied, SubmissionError
-from grader.execution.cells import run_cells
-from grader.execution.connection import KernelConnection, KernelLost, MalformedReply
+from grader.errors import CallTimedOut, KernelDied, StudentCodeError, SubmissionError
+from grader.execution.cells import BudgetSpent, run_cells
+from grader.execution.connection import KernelConnection, KernelLost, MalformedReply, Unanswered
 from grader.execution.launchers import Launcher, LocalLauncher
 from grader.execution.loop import BackgroundLoop
 from grader.execution.workspace import Workspace
@@ -31,6 +37,8 @@ from grader.submission import Submission
 
 #: Cells that hung or killed the kernel before we stop replaying: each costs a timeout and a restart.
 MAX_POISONED_CELLS = 5
+#: Kernels replaced before no more requests are sent: each replacement replays the whole submission.
+MAX_KERNEL_RESTARTS = 10
 INTERRUPT_GRACE = 2.0
 
 
@@ -38,16 +46,20 @@ class KernelRunner:
     """The production runner: a real kernel per submission (see ``grader.execution.runner.Runner``).
 
     ``workspace_base`` is where workspaces are made (the system temp dir by default).
+    ``submission_timeout`` is the time budget of the whole submission, from ``start`` on: cells and
+    requests alike (None: no budget).
     """
 
     def __init__(
         self,
         *,
         cell_timeout: float = 60.0,
+        submission_timeout: float | None = None,
         launcher: Launcher | None = None,
         workspace_base: Path | None = None,
     ) -> None:
         self.cell_timeout = cell_timeout
+        self.submission_timeout = submission_timeout
         self.launcher: Launcher = launcher or LocalLauncher()
         self.workspace_base = workspace_base
         self._loop = BackgroundLoop()
@@ -56,10 +68,17 @@ class KernelRunner:
         self._submission: Submission | None = None
         self._poisoned: set[int] = set()
         self._info = ExecutionInfo()
+        self._deadline: float | None = None
+        #: Why no more requests are sent, once that is so; raised anew for each request.
+        self._stopped: StudentCodeError | None = None
+        #: The kernel was replaced after an unanswered request and has answered nothing yet.
+        self._suspect = False
 
     # -- Runner protocol (synchronous facade) ---------------------------------------------------
     def start(self, submission: Submission) -> ExecutionInfo:
         self._submission = submission
+        if self.submission_timeout is not None:
+            self._deadline = time.monotonic() + self.submission_timeout
         return self._loop.run(self._start(submission))
 
     def request(
@@ -83,7 +102,12 @@ class KernelRunner:
     async def _start(self, submission: Submission) -> ExecutionInfo:
         started = time.perf_counter()
         errors: dict[int, CellError] = {}
-        await self._boot(errors)
+        try:
+            await self._boot(errors)
+        except BudgetSpent:
+            raise SubmissionError(
+                messages.BUDGET_SPENT_IN_CELLS.format(seconds=self.submission_timeout)
+            ) from None
         self._info = ExecutionInfo(
             cells=len(submission.cells),
             cell_errors=tuple(errors[n] for n in sorted(errors)),
@@ -104,7 +128,7 @@ class KernelRunner:
             await connection.install_probe()
             poisoned = await run_cells(
                 connection, self._submission, skip=self._poisoned, errors=errors,
-                timeout=self.cell_timeout,
+                timeout=self.cell_timeout, deadline=self._deadline,
             )
             if poisoned is None:
                 break
@@ -139,21 +163,45 @@ class KernelRunner:
     async def _request(
         self, request: dict[str, Any], buffers: list[bytes], timeout: float
     ) -> tuple[dict[str, Any], list[bytes], str]:
+        self._raise_if_stopped()
+        name = str(request.get("name", request.get("op")))
+        try:
+            return await self._exchange(request, buffers, timeout, name)
+        except Unanswered as unanswered:
+            if self._suspect:  # a fresh kernel did not answer either: the cells themselves did it
+                self._stop(KernelDied(messages.PROBE_SILENCED, hint=messages.HINT_PROBE_SILENCED))
+                await self._discard_kernel()
+                raise self._stop_error() from None
+            self._suspect = True
+            await self._replace_kernel()
+            if unanswered.waited:  # it has cost its timeout already: the next request tries the new one
+                raise KernelDied(messages.PROBE_UNANSWERED.format(name=name),
+                                 hint=messages.HINT_PROBE_SILENCED) from None
+            # Not this request's fault (a call before it may have silenced the probe): ask again once.
+            return await self._request(request, buffers, timeout)
+
+    async def _exchange(
+        self, request: dict[str, Any], buffers: list[bytes], timeout: float, name: str
+    ) -> tuple[dict[str, Any], list[bytes], str]:
+        """One request and its reply; a kernel that hangs or dies on it is replaced."""
         connection = self._connection
         assert connection is not None, "start() first"
         request["id"] = uuid.uuid4().hex
-        name = str(request.get("name", request.get("op")))
+        # The budget shortens the wait; a request stopped by it is not that function's fault alone.
+        wait = timeout if self._deadline is None else min(timeout, self._deadline - time.monotonic())
+        cut = wait < timeout
         msg_id = connection.send_request(request, buffers)
         stdout: list[str] = []
         try:
-            reply, out = await connection.await_reply(request["id"], msg_id, timeout, stdout)
-            return reply, out, "".join(stdout)
+            reply, out = await connection.await_reply(request["id"], msg_id, wait, stdout)
         except TimeoutError:
-            await connection.kernel.interrupt()
-            try:
-                await connection.await_reply(request["id"], msg_id, INTERRUPT_GRACE, stdout)
-            except (TimeoutError, KernelLost, MalformedReply):
-                await self._replace_kernel()
+            if cut:
+                self._stop(self._out_of_time())
+                raise CallTimedOut(
+                    messages.BUDGET_SPENT_DURING.format(name=name, seconds=self.submission_timeout),
+                    hint=messages.HINT_BUDGET,
+                ) from None
+            await self._interrupt(connection, request["id"], msg_id, stdout)
             raise CallTimedOut(
                 messages.CALL_TIMEOUT.format(name=name, seconds=timeout), hint=messages.HINT_TIMEOUT
             ) from None
@@ -163,10 +211,60 @@ class KernelRunner:
         except MalformedReply:
             await self._replace_kernel()
             raise KernelDied(messages.MALFORMED.format(name=name)) from None
+        self._suspect = False
+        return reply, out, "".join(stdout)
+
+    async def _interrupt(
+        self, connection: KernelConnection, request_id: str, msg_id: str, stdout: list[str]
+    ) -> None:
+        """After a timeout: interrupt the call; a kernel that does not yield is replaced."""
+        await connection.kernel.interrupt()
+        try:
+            reply, _ = await connection.await_reply(request_id, msg_id, INTERRUPT_GRACE, stdout)
+        except Unanswered:
+            raise Unanswered(waited=True) from None
+        except (TimeoutError, KernelLost, MalformedReply):
+            await self._replace_kernel()
+            return
+        # The probe reports an interrupted call as "interrupted"; only a handler put in its place
+        # (or a bug of the probe's) lets the interrupt through to say "probe_error".
+        if reply.get("status") == "probe_error":
+            raise Unanswered(waited=True)
 
     async def _replace_kernel(self) -> None:
-        """After a hung or fatal call: a fresh kernel with the submission replayed."""
+        """After a hung or fatal call: a fresh kernel with the submission replayed, within limits."""
         self._info = replace(self._info, kernel_restarts=self._info.kernel_restarts + 1)
+        if self._info.kernel_restarts >= MAX_KERNEL_RESTARTS:
+            self._stop(KernelDied(messages.GAVE_UP.format(count=MAX_KERNEL_RESTARTS)))
+            await self._discard_kernel()
+            return
         errors = {e.cell: e for e in self._info.cell_errors}
-        await self._boot(errors)
-        self._info = replace(self._info, cell_errors=tuple(errors[n] for n in sorted(errors)))
+        try:
+            await self._boot(errors)
+        except BudgetSpent:
+            self._stop(self._out_of_time())
+        except (SubmissionError, KernelDied) as exc:  # too many bad cells, no kernel, no probe
+            self._stop(KernelDied(exc.message, hint=exc.hint))
+        finally:
+            self._info = replace(self._info, cell_errors=tuple(errors[n] for n in sorted(errors)))
+
+    # -- stopping for good ------------------------------------------------------------------------
+    def _stop(self, reason: StudentCodeError) -> None:
+        """Send no more requests; each one raises ``reason`` (the first reason given stays)."""
+        if self._stopped is None:
+            self._stopped = reason
+
+    def _raise_if_stopped(self) -> None:
+        if self._stopped is None and self._deadline is not None and time.monotonic() >= self._deadline:
+            self._stop(self._out_of_time())
+        if self._stopped is not None:
+            raise self._stop_error()
+
+    def _stop_error(self) -> StudentCodeError:
+        """A fresh copy of why requests stopped (one exception object is not raised twice)."""
+        assert self._stopped is not None
+        return type(self._stopped)(self._stopped.message, hint=self._stopped.hint)
+
+    def _out_of_time(self) -> CallTimedOut:
+        return CallTimedOut(messages.BUDGET_SPENT.format(seconds=self.submission_timeout),
+                            hint=messages.HINT_BUDGET)

@@ -90,7 +90,8 @@ def grade(
 def _kernel_runner(options: GradeOptions) -> Runner:
     from grader.execution.kernel import KernelRunner
 
-    return KernelRunner(cell_timeout=options.cell_timeout)
+    return KernelRunner(cell_timeout=options.cell_timeout,
+                        submission_timeout=options.submission_timeout)
 
 
 def _plan(options: GradeOptions) -> tuple[DeviceInfo, ...]:
