@@ -31,14 +31,13 @@ from grader.execution.cells import BudgetSpent, run_cells
 from grader.execution.connection import KernelConnection, KernelLost, MalformedReply, Unanswered
 from grader.execution.launchers import Launcher, LocalLauncher
 from grader.execution.loop import BackgroundLoop
+from grader.execution.runner import MAX_KERNEL_RESTARTS
 from grader.execution.workspace import Workspace
 from grader.results.model import CellError, ExecutionInfo
 from grader.submission import Submission
 
 #: Cells that hung or killed the kernel before we stop replaying: each costs a timeout and a restart.
 MAX_POISONED_CELLS = 5
-#: Kernels replaced before no more requests are sent: each replacement replays the whole submission.
-MAX_KERNEL_RESTARTS = 10
 INTERRUPT_GRACE = 2.0
 
 

@@ -15,6 +15,10 @@ from typing import Any, Protocol
 from grader.results.model import ExecutionInfo
 from grader.submission import Submission
 
+#: Kernels replaced before a runner sends no more requests (each replacement replays the whole
+#: submission), and the session's backstop for any runner: said once, here.
+MAX_KERNEL_RESTARTS = 10
+
 
 class Runner(Protocol):
     """Executes one submission and answers probe requests against its namespace."""

@@ -24,7 +24,7 @@ from grader.checking.context import CheckContext
 from grader.checking.devices import points_policy
 from grader.checking.loading import check_function
 from grader.errors import CheckFailed, GraderError, StudentCodeError
-from grader.execution.runner import Runner
+from grader.execution.runner import MAX_KERNEL_RESTARTS, Runner
 from grader.options import GradeOptions
 from grader.results.model import (
     CheckResult,
@@ -36,9 +36,6 @@ from grader.results.model import (
 )
 from grader.submission import Submission
 
-#: A backstop: each function is called no more after it hangs or kills the kernel (quarantine),
-#: so this many replacements means something is badly wrong; stop calling into the kernel.
-MAX_KERNEL_DEATHS = 10
 WARM_UP_TIMEOUT = 120.0
 
 
@@ -108,8 +105,10 @@ class Session:
 
         if not device.available:
             return result("skipped", device.reason or "")
-        if self.runner.execution().kernel_restarts >= MAX_KERNEL_DEATHS:
-            return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_DEATHS))
+        # A backstop for any runner: each function is called no more after it hangs or kills the
+        # kernel (quarantine), so this many replacements means something is badly wrong.
+        if self.runner.execution().kernel_restarts >= MAX_KERNEL_RESTARTS:
+            return result("error", messages.GAVE_UP.format(count=MAX_KERNEL_RESTARTS))
         try:
             for name in check.needs:
                 if name in self.missing:
