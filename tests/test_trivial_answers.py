@@ -16,9 +16,9 @@ What "trivial" means where the answer is not a function of tensors:
   passes all but the Gaussian, by design.
 - Choices (diagonal_edge's three questions, the strongest structure) are judged on the student's
   own image or kernel: a trivial image or kernel makes them score 0, not a trivial choice.
-- autograd_error() returning a hard-coded copy of torch's exception cannot be told from one caught:
-  the probe sends an exception's type and message only (xfail below, strict, so a probe that
-  learns to tell them apart shows up here).
+- autograd_error() returning a hard-coded copy of torch's exception (built, or raised by the
+  student's own code) is told from one PyTorch raised by where it was raised (the probe reports
+  the module of the innermost frame of its traceback): it scores 0.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Callable
 import pytest
 import torch
 
-from exercises.conv_layer import PACK
+from exercises.conv_layer import PACK, hints_autograd
 from grader import messages
 from grader.catalog.model import Exercise
 from grader.execution.runner import InProcessRunner
@@ -372,13 +372,24 @@ def test_when_the_strongest_structure_is_asked_of_a_kernel_that_is_no_second_der
         assert check.answer is None
 
 
-@pytest.mark.xfail(strict=True, reason="the probe sends an exception's type and message only, so a"
-                   " hard-coded copy of torch's exception reads like one caught")
+@pytest.mark.parametrize("forged", [
+    HARD_CODED_EXCEPTION,
+    function("autograd_error()", "_raise_and_catch()") + """
+def _raise_and_catch():
+    try:
+        raise RuntimeError('grad can be implicitly created only for scalar outputs')
+    except RuntimeError as exc:
+        return exc
+""",
+], ids=["built", "raised-by-the-student"])
 def test_when_autograd_error_hard_codes_torchs_exception_then_it_scores_zero(
-    graded: Callable[..., ExerciseResult]
+    graded: Callable[..., ExerciseResult], forged: str
 ) -> None:
-    result = graded("autograd", HARD_CODED_EXCEPTION)
-    assert next(c for c in result.checks if c.item_id == "autograd::error_is_torchs[cpu]").points == 0
+    result = graded("autograd", forged)
+    check = next(c for c in result.checks if c.item_id == "autograd::error_is_torchs[cpu]")
+    assert (check.status, check.points) == ("failed", 0)
+    assert check.message == hints_autograd.NOT_RAISED_BY_TORCH.format(type="RuntimeError")
+    assert check.hint == hints_autograd.HINT_NOT_RAISED_BY_TORCH
 
 
 def test_when_the_solution_is_graded_per_exercise_then_nothing_is_held_back(

@@ -314,3 +314,22 @@ def test_when_buffer_holds_a_pickle_payload_then_it_is_just_bytes(monkeypatch: p
 def test_when_opaque_repr_is_long_then_decode_caps_it() -> None:
     back = wire.decode({"$opaque": {"type": "x", "repr": "y" * 10_000}}, [])
     assert back == OpaqueValue("x", "y" * MAX_REPR)
+
+
+def test_when_an_exception_is_encoded_then_where_it_was_raised_comes_with_it() -> None:
+    import torch
+
+    try:
+        torch.ones(2, requires_grad=True).mul(2).backward()
+    except RuntimeError as caught:
+        raised_by_torch = caught
+    try:
+        raise ValueError("mine")
+    except ValueError as caught:
+        raised_here = caught
+    built = RuntimeError("grad can be implicitly created only for scalar outputs")
+    back = [round_trip(e) for e in (raised_by_torch, raised_here, built)]
+    assert back[0].raised_in.startswith("torch.autograd")  # raised by torch's own Python code
+    assert [b.raised_in for b in back[1:]] == [__name__, None]
+    forged = wire.decode({"$exception": {"type": "RuntimeError", "message": "m", "raised_in": ["torch"]}}, [])
+    assert isinstance(forged, ExceptionValue) and forged.raised_in is None  # only a name is believed

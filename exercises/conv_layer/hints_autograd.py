@@ -29,6 +29,10 @@ HINT_MXNET = (
     "'in-place operations are not supported' is MXNet's autograd, not PyTorch's; reproduce what"
     " PyTorch gives for backward() on the non-scalar output instead"
 )
+NOT_RAISED_BY_TORCH = (
+    "autograd_error() returned a {type} with the right message, but PyTorch did not raise it: it was"
+    " built or raised by your own code"
+)
 HINT_NOT_RAISED_BY_TORCH = (
     "return the exception PyTorch raised, not one you built: call .backward() on Conv2D's output"
     " inside try/except and return what was caught"

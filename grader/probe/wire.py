@@ -73,10 +73,27 @@ class OpaqueValue:
 
 @dataclass(frozen=True)
 class ExceptionValue:
-    """An exception object returned (not raised) by the student's code."""
+    """An exception object returned (not raised) by the student's code.
+
+    ``raised_in`` names the module whose code last raised it (the innermost frame of its
+    traceback), None when it was never raised: built, not caught. Read in the kernel, so it is
+    evidence a determined student could forge, not proof; it tells a caught error from a copy.
+    """
 
     type_name: str
     message: str
+    raised_in: str | None = None
+
+
+def _raised_in(exc: BaseException) -> str | None:
+    """The module of the innermost frame that raised ``exc`` (None if it never was raised)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    name = tb.tb_frame.f_globals.get("__name__")
+    return name if isinstance(name, str) else None
 
 
 def type_name(obj: object) -> str:
@@ -109,7 +126,8 @@ def encode(value: Any, buffers: list[bytes], *, max_bytes: int, _depth: int = 0)
     if torch is not None and isinstance(value, torch.Tensor):
         return _encode_tensor(value, buffers, max_bytes=max_bytes)
     if isinstance(value, BaseException):
-        return {"$exception": {"type": type_name(value), "message": str(value)[:MAX_STRING]}}
+        return {"$exception": {"type": type_name(value), "message": str(value)[:MAX_STRING],
+                               "raised_in": _raised_in(value)}}
     if isinstance(value, list | tuple) and len(value) <= MAX_ITEMS:
         key = "$list" if isinstance(value, list) else "$tuple"
         return {key: [encode(v, buffers, max_bytes=max_bytes, _depth=_depth + 1) for v in value]}
@@ -170,7 +188,9 @@ def decode(data: Any, buffers: list[bytes], *, _depth: int = 0) -> Any:
     if tag == "$float" and body in ("nan", "inf", "-inf"):
         return float(body)
     if tag == "$exception" and isinstance(body, dict):
-        return ExceptionValue(str(body.get("type", "")), str(body.get("message", "")))
+        origin = body.get("raised_in")
+        return ExceptionValue(str(body.get("type", "")), str(body.get("message", "")),
+                              origin[:MAX_REPR] if isinstance(origin, str) else None)
     if tag == "$opaque" and isinstance(body, dict):
         return OpaqueValue(str(body.get("type", "")), str(body.get("repr", ""))[:MAX_REPR])
     raise WireError(f"unknown tag {tag!r} on the wire")
