@@ -175,6 +175,16 @@ def grade_calls(
     return install
 
 
+@pytest.fixture
+def graded_as(
+    grade_calls: Callable[[SubmissionResult | BaseException], list[dict[str, object]]],
+    frontend_pack_installed: Pack,
+) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
+    """Make `grade` return this result (or raise this exception), with the test pack installed;
+    returns the calls it received."""
+    return grade_calls
+
+
 # === exercise pack: wrong variants built from the solution =========================================
 
 

@@ -33,15 +33,6 @@ def submission(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def graded_as(
-    grade_calls: Callable[[SubmissionResult | BaseException], list[dict[str, object]]],
-    frontend_pack_installed: Pack,
-) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
-    """Make `grade` return this result (or raise this exception), with the test pack installed."""
-    return grade_calls
-
-
 def test_when_everything_that_ran_passed_then_exit_0_even_with_skipped_checks(
     submission: Path, graded_as: Callable[..., object], frontend_passing_result: MakeResult,
     capsys: pytest.CaptureFixture[str],

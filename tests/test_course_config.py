@@ -29,15 +29,6 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def graded_as(
-    grade_calls: Callable[[SubmissionResult | BaseException], list[dict[str, object]]],
-    frontend_pack_installed: object,
-) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
-    """Make `grade` return this result, with the test pack installed; returns the calls it got."""
-    return grade_calls
-
-
-@pytest.fixture
 def revealing(frontend_result: MakeResult) -> SubmissionResult:
     """A result whose failing check carries a solution and an expected value that is the answer."""
     result = frontend_result()
