@@ -56,6 +56,13 @@ def course_settings(start: Path | None = None) -> dict[str, Any]:
     return settings
 
 
+def with_course(given: Mapping[str, Any]) -> dict[str, Any]:
+    """Each setting as given, or where it is None, the course's (None again if the course has none:
+    the table's default then applies). What every front end resolves its options with."""
+    course = course_settings()
+    return {name: course.get(name) if value is None else value for name, value in given.items()}
+
+
 def _table(path: Path) -> Mapping[str, Any] | None:
     """The grader's table of one file (None when a pyproject.toml has none), or a UsageError."""
     try:

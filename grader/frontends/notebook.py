@@ -75,13 +75,13 @@ def check(
     if session is None:
         return Note(NOT_A_SESSION)
     namespace, submission = session
-    from grader.frontends.config import course_settings
+    from grader.frontends.config import with_course
     from grader.grading.live import check_namespace
-    from grader.options import grade_options
+    from grader.options import OPTIONS, grade_options
 
     try:
         given = {"pack": pack, "device": device, "seed": seed, "feedback": feedback}
-        settings = {**course_settings(), **{k: v for k, v in given.items() if v is not None}}
+        settings = with_course({option.name: given.get(option.name) for option in OPTIONS})
         options = grade_options(settings)
         result = check_namespace(namespace, None if question is None else [question], options,
                                  _pack(settings.get("pack")), submission=submission)

@@ -37,9 +37,7 @@ def add_options(parser: argparse.ArgumentParser, options: Iterable[Option[Any]] 
 def settings_from(args: argparse.Namespace) -> dict[str, Any]:
     """Every table option's value: the command line's, else the course configuration's, else None
     (the table's default then applies)."""
-    given = {option.name: getattr(args, option.name, None) for option in OPTIONS}
-    course = config.course_settings()
-    return {name: course.get(name) if value is None else value for name, value in given.items()}
+    return config.with_course({option.name: getattr(args, option.name, None) for option in OPTIONS})
 
 
 def options_from(args: argparse.Namespace) -> GradeOptions:
