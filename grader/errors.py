@@ -60,7 +60,9 @@ class StudentCodeError(GraderError):
 
 
 class NotImplementedYet(StudentCodeError):
-    """The slot still raises ``NotImplementedError``: a failure, not an error."""
+    """The slot still raises ``NotImplementedError``: not answered yet, neither wrong nor an error."""
+
+    status = "unanswered"
 
 
 class StudentRaised(StudentCodeError):
@@ -68,9 +70,10 @@ class StudentRaised(StudentCodeError):
 
 
 class MissingName(StudentCodeError):
-    """The name the check needs is not defined in the student's namespace."""
+    """The name the check needs is not defined in the student's namespace: their omission, so not
+    answered, never an error (which would read as the grader's)."""
 
-    status = "error"
+    status = "unanswered"
 
 
 class WrongReturn(StudentCodeError):

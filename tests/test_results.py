@@ -24,7 +24,7 @@ from grader.results.model import (
     SubmissionResult,
     as_status,
 )
-from grader.results.versions import SCHEMA_1
+from grader.results.versions import SCHEMA_1, SCHEMA_2
 
 
 def check(status: Status, points: float = 0.0, max_points: float = 1.0, *, exercise: str = "corr2d",
@@ -69,6 +69,7 @@ def full_result() -> SubmissionResult:
                       "choices": ["unchanged", "moves"], "correct": False},
               details={"ops_small": 9, "ops_large": 9,
                        "reply": {"kind": "mapping", "items": {"kind": "a student's", "n": 1}}}),
+        check("unanswered", 0.0, 1.0, id="defined", message="corr2d is not defined"),
     )
     return SubmissionResult(
         submission=SubmissionInfo(path="/subs/ana.ipynb", name="ana.ipynb", sha256="ab" * 32,
@@ -143,7 +144,7 @@ def test_when_a_check_has_an_unknown_status_then_from_dict_raises_value_error() 
 
 
 def test_when_a_status_is_read_then_only_the_known_ones_are_statuses() -> None:
-    assert [as_status(s) for s in ("passed", "failed", "error", "timeout", "skipped")] == list(STATUSES)
+    assert [as_status(s) for s in ("passed", "failed", "error", "timeout", "skipped", "unanswered")] == list(STATUSES)
     with pytest.raises(ValueError, match="a status is one of passed, failed"):
         as_status("not answered")
 
@@ -167,10 +168,10 @@ def test_when_result_is_a_dataclass_then_it_is_immutable() -> None:
 def test_when_checks_have_points_then_totals_sum_them() -> None:
     result = full_result()
     assert result.points == 3.0
-    assert result.max_points == 8.0
+    assert result.max_points == 9.0
     assert result.exercises[0].points == 3.0
-    assert result.exercises[0].max_points == 8.0
-    assert len(result.checks) == 9
+    assert result.exercises[0].max_points == 9.0
+    assert len(result.checks) == 10
 
 
 def test_when_points_are_fractions_then_totals_are_rounded() -> None:
@@ -181,25 +182,77 @@ def test_when_points_are_fractions_then_totals_are_rounded() -> None:
 def test_when_to_dict_is_called_then_derived_totals_are_written() -> None:
     result = full_result()
     data = result.to_dict()
-    assert (data["points"], data["max_points"], data["complete"]) == (3.0, 8.0, True)
+    assert (data["points"], data["max_points"], data["complete"]) == (3.0, 9.0, True)
+    assert (data["bonus_points"], data["bonus_max_points"]) == (0.0, 0.0)
     assert data["schema"] == SCHEMA
-    assert [(e["points"], e["max_points"], e["status"]) for e in data["exercises"]] == [
-        (3.0, 8.0, "error"), (0.0, 0.0, "skipped"),
+    assert [(e["points"], e["max_points"], e["bonus"], e["status"]) for e in data["exercises"]] == [
+        (3.0, 9.0, False, "failed"), (0.0, 0.0, False, "skipped"),
     ]
 
 
 @pytest.mark.parametrize(("statuses", "expected"), [
-    (("passed", "failed", "timeout", "error"), "error"),
-    (("timeout", "failed", "passed"), "timeout"),
+    (("passed", "failed", "timeout", "error"), "failed"),
+    (("timeout", "error", "passed"), "timeout"),
+    (("passed", "error", "unanswered"), "error"),
+    (("unanswered", "failed", "passed"), "failed"),
+    (("unanswered", "passed"), "unanswered"),
     (("passed", "failed", "skipped"), "failed"),
     (("passed", "skipped"), "passed"),
     (("skipped", "skipped"), "skipped"),
     ((), "skipped"),
 ])
-def test_when_checks_have_mixed_statuses_then_exercise_status_is_the_worst(
+def test_when_checks_have_mixed_statuses_then_exercise_status_is_the_most_telling(
     statuses: tuple[Status, ...], expected: Status
 ) -> None:
     assert exercise(*statuses).status == expected
+
+
+def test_when_the_grader_itself_broke_a_check_then_the_question_reads_error() -> None:
+    broken = check("error", 0.0, 1.0, id="b", internal=True, message="internal error")
+    mixed = ExerciseResult("corr2d", "C", (check("failed", 0.0, 1.0), broken))
+    assert mixed.status == "error"
+
+
+def bonus_result(*bonus_statuses: Status) -> SubmissionResult:
+    """One required check passed (2 points) and a bonus question of the given statuses (2 each)."""
+    bonus = tuple(check(s, 2.0 if s == "passed" else 0.0, 2.0, exercise="extra", id=f"b{i}",
+                        bonus=True) for i, s in enumerate(bonus_statuses))
+    return dataclasses.replace(full_result(), exercises=(
+        ExerciseResult("corr2d", "C", (check("passed", 2.0, 2.0),)),
+        ExerciseResult("extra", "Bonus", bonus),
+    ))
+
+
+def test_when_a_bonus_is_earned_then_it_stays_out_of_the_required_total() -> None:
+    result = bonus_result("passed")
+    assert (result.points, result.max_points) == (2.0, 2.0)
+    assert (result.bonus_points, result.bonus_max_points) == (2.0, 2.0)
+    assert result.percent == 100.0
+    bonus = result.exercises[1]
+    assert bonus.bonus and (bonus.points, bonus.max_points, bonus.bonus_points) == (0.0, 0.0, 2.0)
+    data = result.to_dict()
+    assert (data["points"], data["max_points"], data["bonus_points"]) == (2.0, 2.0, 2.0)
+    assert SubmissionResult.from_json(result.to_json()) == result
+
+
+@pytest.mark.parametrize("bonus_status", ["unanswered", "failed", "passed"])
+def test_when_every_required_check_passed_then_a_bonus_never_fails_the_submission(
+    bonus_status: Status,
+) -> None:
+    from grader.frontends.cli import EXIT_OK, exit_code
+
+    result = bonus_result(bonus_status)
+    assert result.all_required_passed
+    assert exit_code(result) == EXIT_OK
+
+
+def test_when_a_required_check_is_not_answered_then_the_exit_code_says_fix_it() -> None:
+    from grader.frontends.cli import EXIT_FAILED, exit_code
+
+    result = bonus_result("passed")
+    unanswered = ExerciseResult("corr2d", "C", (check("unanswered", 0.0, 2.0),))
+    result = dataclasses.replace(result, exercises=(unanswered, result.exercises[1]))
+    assert not result.all_required_passed and exit_code(result) == EXIT_FAILED
 
 
 def test_when_every_status_is_used_then_each_is_a_known_status() -> None:
@@ -272,3 +325,20 @@ def test_when_a_version_1_value_only_looked_like_a_tensor_then_it_is_read_as_1_r
     assert check.expected == {"kind": "property", "shape": [3], "device": "cpu"}
     assert check.actual == {"type": "RuntimeError", "message": "no"}
     assert check.details == {"answer": {"kind": "mapping", "items": {"kind": "student", "values": [1]}}}
+
+
+# -- grader.result/2, read as it is ------------------------------------------------------------------
+
+
+def test_when_a_version_2_result_with_a_bonus_is_read_then_the_bonus_is_kept_apart() -> None:
+    """/2 wrote the bonus into ``points`` (a full solution read 53/51); its checks say which are a
+    bonus, so the totals come back apart."""
+    result = bonus_result("passed")
+    old = json.loads(result.to_json())
+    old["schema"] = SCHEMA_2
+    old["points"], old["max_points"] = 4.0, 2.0
+    for key in ("bonus_points", "bonus_max_points"):
+        del old[key]
+    read = SubmissionResult.from_dict(old)
+    assert (read.points, read.max_points, read.bonus_points) == (2.0, 2.0, 2.0)
+    assert read.schema == SCHEMA and read == result

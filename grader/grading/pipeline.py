@@ -127,7 +127,7 @@ def _unusable(
                     max_points=points_policy(check, device, count_cuda=options.count_cuda)[1],
                     message=messages.NOT_GRADED.format(reason=message),
                     counts=points_policy(check, device, count_cuda=options.count_cuda)[0],
-                    hidden=check.hidden,
+                    hidden=check.hidden, bonus=check.bonus,
                 )
                 for check in exercise.checks
                 for device in check.devices

@@ -21,6 +21,7 @@ STYLES: dict[str, str] = {
     "error": "1;31",
     "timeout": "33",
     "skipped": "2",
+    "unanswered": "2",
     "bold": "1",
     "dim": "2",
     "hint": "36",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from grader.results.feedback import FEEDBACK, Feedback, as_feedback, redact
 from grader.results.model import (
+    NOT_PASSING,
+    STATUS_LABELS,
     STATUSES,
     CellError,
     CheckResult,
@@ -41,8 +43,10 @@ from grader.results.versions import SCHEMA, json_schema
 
 __all__ = [
     "FEEDBACK",
+    "NOT_PASSING",
     "SCHEMA",
     "STATUSES",
+    "STATUS_LABELS",
     "Answer",
     "CellError",
     "CheckResult",

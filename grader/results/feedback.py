@@ -31,6 +31,7 @@ VERDICT_MESSAGES: dict[Status, str] = {
     "error": "raised an error or could not run",
     "timeout": "did not finish in time",
     "skipped": "not run",
+    "unanswered": "not answered yet",
 }
 
 

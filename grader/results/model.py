@@ -22,8 +22,20 @@ from grader.results.versions import READS, SCHEMA, upgrade
 #: What was graded: a notebook, a percent-format module, or a file that could not be read as either.
 SubmissionKind = Literal["notebook", "module", "unknown"]
 
-Status = Literal["passed", "failed", "error", "timeout", "skipped"]
+#: ``unanswered``: the student has not answered yet (the name is not defined, or the stub still raises
+#: NotImplementedError): their omission, neither a wrong answer nor an error of the grader's.
+Status = Literal["passed", "failed", "error", "timeout", "skipped", "unanswered"]
 STATUSES: tuple[Status, ...] = get_args(Status)
+#: The words every report shows for a status.
+STATUS_LABELS: dict[Status, str] = {
+    "passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out",
+    "skipped": "skipped", "unanswered": "not answered",
+}
+#: The statuses that leave the student something to do.
+NOT_PASSING: frozenset[Status] = frozenset({"failed", "error", "timeout", "unanswered"})
+#: Which status sums up a question, most telling first: a wrong answer is what to fix, whatever else
+#: went on beside it; a question merely not answered yet says so only when nothing went wrong.
+_SUMMARY_ORDER: tuple[Status, ...] = ("failed", "timeout", "error", "unanswered")
 
 
 def as_status(value: object) -> Status:
@@ -97,19 +109,35 @@ class ExerciseResult:
 
     @property
     def points(self) -> float:
-        return round(sum(c.points for c in self.checks), 6)
+        """The required points earned: bonus checks' points are ``bonus_points``."""
+        return round(sum(c.points for c in self.checks if not c.bonus), 6)
 
     @property
     def max_points(self) -> float:
-        """What the checks can earn, bonus checks left out (their points come on top)."""
+        """What the required checks can earn; a bonus comes on top (``bonus_max_points``)."""
         return round(sum(c.max_points for c in self.checks if not c.bonus), 6)
 
     @property
+    def bonus_points(self) -> float:
+        return round(sum(c.points for c in self.checks if c.bonus), 6)
+
+    @property
+    def bonus_max_points(self) -> float:
+        return round(sum(c.max_points for c in self.checks if c.bonus), 6)
+
+    @property
+    def bonus(self) -> bool:
+        """Every check of the question is a bonus: it adds to the total and is never owed."""
+        return bool(self.checks) and all(c.bonus for c in self.checks)
+
+    @property
     def status(self) -> Status:
-        """The worst status of the checks that ran; ``skipped`` only if every check was skipped."""
+        """What sums up the checks that ran (``_SUMMARY_ORDER``), a grader's own error first;
+        ``skipped`` only if every check was skipped."""
+        if any(c.internal and c.status == "error" for c in self.checks):
+            return "error"
         ran = [c.status for c in self.checks if c.status != "skipped"]
-        order: tuple[Status, ...] = ("error", "timeout", "failed")
-        for status in order:
+        for status in _SUMMARY_ORDER:
             if status in ran:
                 return status
         return "passed" if ran else "skipped"
@@ -198,11 +226,31 @@ class SubmissionResult:
 
     @property
     def points(self) -> float:
+        """The required points earned; the bonus is ``bonus_points``, never folded in (no 53/51)."""
         return round(sum(e.points for e in self.exercises), 6)
 
     @property
     def max_points(self) -> float:
         return round(sum(e.max_points for e in self.exercises), 6)
+
+    @property
+    def bonus_points(self) -> float:
+        return round(sum(e.bonus_points for e in self.exercises), 6)
+
+    @property
+    def bonus_max_points(self) -> float:
+        return round(sum(e.bonus_max_points for e in self.exercises), 6)
+
+    @property
+    def percent(self) -> float:
+        """The share of the required points earned, 0 to 100: a bonus never lifts it past 100."""
+        return 100.0 * self.points / self.max_points if self.max_points > 0 else 0.0
+
+    @property
+    def all_required_passed(self) -> bool:
+        """Every required check that ran passed: what a CI build or an exit code goes by. A bonus,
+        attempted or not, is never owed."""
+        return not any(c.status in NOT_PASSING and not c.bonus for c in self.checks)
 
     @property
     def complete(self) -> bool:
@@ -220,10 +268,15 @@ class SubmissionResult:
         data = asdict(self)
         data["points"] = self.points
         data["max_points"] = self.max_points
+        data["bonus_points"] = self.bonus_points
+        data["bonus_max_points"] = self.bonus_max_points
         data["complete"] = self.complete
         for exercise, raw in zip(self.exercises, data["exercises"], strict=True):
             raw["points"] = exercise.points
             raw["max_points"] = exercise.max_points
+            raw["bonus_points"] = exercise.bonus_points
+            raw["bonus_max_points"] = exercise.bonus_max_points
+            raw["bonus"] = exercise.bonus
             raw["status"] = exercise.status
         return data
 

@@ -1,5 +1,11 @@
 """Which versions of the result this grader writes and reads, and the JSON Schema of the one it writes.
 
+``grader.result/3`` keeps a bonus apart: ``points`` and ``max_points`` count the required checks
+only, ``bonus_points`` and ``bonus_max_points`` the bonus (under /2 ``points`` included the bonus, so
+a full solution read "53/51"), and a check may be ``unanswered``. A /2 reader would take /3's
+``points`` for the old sum and fail on the new status, so the version changed; a /2 document is read
+as it is, its totals recomputed from its checks (each check always said whether it was a bonus).
+
 ``grader.result/2`` tags every described value that is not plain JSON with a ``kind`` (see
 ``grader.results.payloads``) and gives the submission an ``id``. A ``grader.result/1`` document had
 no tags: its readers took any object made of tensor keys for a tensor. ``upgrade`` applies that
@@ -15,10 +21,11 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-SCHEMA = "grader.result/2"
+SCHEMA = "grader.result/3"
+SCHEMA_2 = "grader.result/2"
 SCHEMA_1 = "grader.result/1"
 #: Every version ``SubmissionResult.from_dict`` reads (older ones are upgraded first).
-READS = (SCHEMA, SCHEMA_1)
+READS = (SCHEMA, SCHEMA_2, SCHEMA_1)
 
 #: What grader.result/1's readers took for a tensor: only these keys, and one of the first three.
 _TENSOR_KEYS_1 = frozenset({"dtype", "shape", "device", "values", "summary", "type"})
@@ -27,7 +34,7 @@ _PROPERTY_KEYS = frozenset({"dtype", "shape", "device"})
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the result this grader writes, shipped beside the code
-    as ``grader/results/schema/grader.result-2.json``."""
+    as ``grader/results/schema/grader.result-3.json``."""
     name = SCHEMA.replace("/", "-") + ".json"
     text = resources.files("grader.results").joinpath("schema", name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
@@ -35,7 +42,10 @@ def json_schema() -> dict[str, Any]:
 
 
 def upgrade(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A result as the current version has it: a /1 document gets its tags, others pass unchanged."""
+    """A result as the current version has it: a /1 document gets its tags; /2 differs only in
+    totals that readers recompute from the checks."""
+    if data.get("schema") == SCHEMA_2:
+        return {**data, "schema": SCHEMA}
     if data.get("schema") != SCHEMA_1:
         return data
     exercises = [
