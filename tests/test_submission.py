@@ -11,6 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
 import grader.submission.loading as submission_module
+from grader.submission import places
 from grader.errors import SubmissionError
 from grader.submission import load_submission, split_percent, top_level_names
 
@@ -184,21 +185,23 @@ def test_when_notebook_has_outputs_then_cells_carry_source_only(tmp_path: Path) 
     assert set(vars(loaded.cells[0])) == {"number", "source", "first_line"}
 
 
-def test_when_notebook_mixes_cells_then_numbers_are_positions_in_the_notebook(tmp_path: Path) -> None:
+def test_when_notebook_mixes_cells_then_numbers_are_the_in_prompts_of_a_top_to_bottom_run(
+    tmp_path: Path,
+) -> None:
     path = write_notebook(
         tmp_path / "mixed.ipynb",
         new_markdown_cell("# Title"),
         new_code_cell("import torch"),
         new_markdown_cell("x = 'not code'"),
-        new_code_cell(""),
+        new_raw_cell("raw"),
+        new_code_cell("  \n"),  # Jupyter does not run an empty cell: it gets no prompt
         new_code_cell("def f(x):\n    return x"),
     )
     loaded = load_submission(path)
     assert loaded.kind == "notebook"
     assert [(c.number, c.source) for c in loaded.cells] == [
-        (2, "import torch"), (5, "def f(x):\n    return x"),
+        (1, "import torch"), (2, "def f(x):\n    return x"),
     ]
-    assert all(c.first_line == 1 for c in loaded.cells)
 
 
 def test_when_cell_source_is_a_list_of_lines_then_it_is_joined(tmp_path: Path) -> None:
@@ -218,11 +221,46 @@ def test_when_loaded_then_sha256_is_of_the_raw_bytes(tmp_path: Path) -> None:
     assert loaded.path == path.resolve()
 
 
-def test_when_notebook_cells_are_given_then_where_says_cell_and_line(tmp_path: Path) -> None:
-    path = write_notebook(tmp_path / "w.ipynb", new_markdown_cell("hi"), new_code_cell("x = 1"))
-    loaded = load_submission(path)
-    assert loaded.where(2, 3) == "cell 2, line 3"
-    assert loaded.where(2, None) == "cell 2"
+#: A notebook as students write them: markdown between the code cells, an empty cell left over.
+PROMPTED = (
+    new_markdown_cell("# Convolutions"),
+    new_code_cell("import torch"),
+    new_markdown_cell("## 1. corr2d"),
+    new_markdown_cell("Write corr2d."),
+    new_code_cell(""),
+    new_code_cell("\n\ndef corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:\n    h, w = K.shape\n"),
+    new_markdown_cell("## 2. Try it"),
+    new_code_cell("corr2d(torch.ones(3, 3), torch.ones(2, 2))"),
+)
+
+
+def test_when_markdown_cells_sit_between_code_cells_then_where_names_the_in_prompt_and_first_line(
+    tmp_path: Path,
+) -> None:
+    loaded = load_submission(write_notebook(tmp_path / "w.ipynb", *PROMPTED))
+    # The 6th cell of the file, and the 2nd that Jupyter runs: In [2], as its prompt shows.
+    assert loaded.where(2, 4) == 'In [2] "def corr2d(X: torch.Tensor, K: torc\u2026", line 4'
+    assert loaded.where(3, None) == 'In [3] "corr2d(torch.ones(3, 3), torch.ones\u2026"'
+    assert loaded.where(1, 1) == places.AT_LINE.format(
+        cell=places.NOTEBOOK_CELL.format(prompt="In [1]", first_line="import torch"), line=1)
+
+
+def test_when_a_cell_is_unknown_then_where_names_its_prompt_alone(tmp_path: Path) -> None:
+    loaded = load_submission(write_notebook(tmp_path / "w.ipynb", *PROMPTED))
+    assert loaded.where(9, 2) == "In [9], line 2"
+
+
+@pytest.mark.parametrize(("line", "shown"), [
+    ("x = 1", "x = 1"),
+    ("   \t# indented comment  ", "# indented comment"),
+    ("s = 'a\x00b'", "s = 'a\\x00b'"),  # a NUL shows as its escape, on one line
+    ("y = " + "1 + " * 20 + "1", "y = 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 +\u2026"),
+])
+def test_when_a_cell_is_named_then_its_first_line_is_shortened_to_one_printable_line(
+    line: str, shown: str,
+) -> None:
+    assert places.first_line("\n" + line + "\nmore = 2\n") == shown
+    assert len(places.first_line(line)) <= places.FIRST_LINE_CHARS
 
 
 # -- modules in percent format ---------------------------------------------------------------------
@@ -284,7 +322,7 @@ def test_when_module_line_is_given_then_where_gives_the_file_line(tmp_path: Path
     loaded = load_submission(path)
     assert loaded.where(2, 2) == "line 9"
     assert loaded.where(3, 1) == "line 11"
-    assert loaded.where(2, None) == "cell 2"
+    assert loaded.where(2, None) == "the cell at line 8"  # where its code starts, after the marker
 
 
 # -- finding the cell that defines a name ----------------------------------------------------------

@@ -2,7 +2,8 @@
 still unfilled.
 
 The probe reports frames as data (file name, line number, function, source line). Only frames in
-the student's cells are kept, mapped to the cell numbers (or module lines) the student sees. Frames
+the student's cells are kept, each placed as the student finds it (``Submission.where``: the
+``In [n]`` prompt and first line of a notebook's cell, the line of a module). Frames
 are untrusted data like everything else from the kernel, so odd values are skipped, not trusted.
 """
 
@@ -17,6 +18,10 @@ from grader.errors import NotImplementedYet, StudentCodeError, StudentRaised
 from grader.submission import Submission
 
 _CELL_IN_FILENAME = re.compile(r"<cell (\d+)>")
+#: One of the student's frames: where it is (``Submission.where``), the function, the source line.
+FRAME = "{where}, in {function}\n    {line}"
+#: Where a function raised, after the message that says what it raised.
+AT = " at {where}"
 
 
 def student_exception(submission: Submission, name: str, exc: Mapping[str, Any]) -> StudentCodeError:
@@ -32,7 +37,7 @@ def student_exception(submission: Submission, name: str, exc: Mapping[str, Any])
     if type_name == "NotImplementedError" and raised_by_student:
         return NotImplementedYet(messages.NOT_IMPLEMENTED.format(name=name),
                                  traceback=trace, cell=cell, line=line)
-    where = f" at {submission.where(cell, line)}" if cell is not None else ""
+    where = AT.format(where=submission.where(cell, line)) if cell is not None else ""
     return StudentRaised(
         messages.STUDENT_RAISED.format(name=name, type=type_name, message=message, where=where),
         traceback=trace, cell=cell, line=line,
@@ -51,7 +56,8 @@ def student_frames(
             continue
         cell, line = number, _lineno(frame)
         where = submission.where(number, line)
-        kept.append(f"{where}, in {frame.get('name')}\n    {str(frame.get('line', '')).strip()}")
+        kept.append(FRAME.format(where=where, function=frame.get("name"),
+                                 line=str(frame.get("line", "")).strip()))
     return cell, line, "\n".join(kept)
 
 

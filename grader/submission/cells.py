@@ -2,7 +2,8 @@
 
 A ``.py`` module is split into cells at ``# %%`` markers (the percent format Jupytext, VS Code and
 Spyder share), so a module and a notebook run the same way and a failure is located the way the
-student counts ("cell 4, line 2" in a notebook, "line 37" of a module).
+student finds it (``In [4] "def corr2d(X, K):", line 2`` in a notebook, ``line 37`` of a module:
+``grader.submission.places``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from grader.submission.places import module_place, notebook_place
+
 CELL_MARKER = re.compile(r"^# %%(.*)$")
 
 
@@ -21,7 +24,12 @@ _DEFINITION = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)|^([A-Za-
 
 @dataclass(frozen=True)
 class CodeCell:
-    """A code cell to run: its number as the student sees it and, for modules, its first line."""
+    """A code cell to run: its number and, for modules, the line of the file it starts on.
+
+    A notebook's cells are numbered as Jupyter's ``In [n]`` prompts number them when the notebook
+    runs from top to bottom (its code cells that are not empty, in order); a module's, in order of
+    its ``# %%`` chunks (the student sees only their lines).
+    """
 
     number: int
     source: str
@@ -53,13 +61,12 @@ class Submission:
         return found
 
     def where(self, cell: int, line: int | None) -> str:
-        """'cell 4, line 2' for notebooks, 'line 37' (of the file) for modules."""
-        if self.kind == "module":
-            code = self.cell(cell)
-            if code is not None and line is not None:
-                return f"line {code.first_line + line - 1}"
-            return f"cell {cell}"
-        return f"cell {cell}" + (f", line {line}" if line is not None else "")
+        """Where ``line`` of ``cell`` (or the whole cell) is, the way the student finds it:
+        ``In [4] "def corr2d(X, K):", line 2`` in a notebook, ``line 37`` of a module."""
+        code = self.cell(cell)
+        if self.kind == "module" and code is not None:
+            return module_place(code.first_line, line)
+        return notebook_place(cell, code.source if code is not None else None, line)
 
 
 @dataclass(frozen=True)

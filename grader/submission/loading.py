@@ -11,11 +11,12 @@ import ast
 import hashlib
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn
 
 from grader import messages
 from grader.errors import SubmissionError
 from grader.submission.cells import CodeCell, Submission, split_percent
+from grader.submission.places import IN_FILE, module_place, notebook_place
 
 MAX_SUBMISSION_BYTES = 50 * 2**20
 
@@ -86,11 +87,14 @@ def _notebook_cells(name: str, text: str) -> tuple[CodeCell, ...]:
         raise SubmissionError(
             f"{name} is not a valid notebook ({first}); open it in Jupyter and save it again"
         ) from None
-    code = [(index, _source(cell.source)) for index, cell in enumerate(notebook.cells, start=1)
-            if cell.cell_type == "code"]
-    for index, source in code:
-        _refuse_nul(f"{name}, cell {index}", source)
-    cells = tuple(CodeCell(number=index, source=source) for index, source in code if source.strip())
+    # Numbered as Jupyter's In [n] prompts number them run top to bottom: an empty cell is not run.
+    sources = (_source(cell.source) for cell in notebook.cells if cell.cell_type == "code")
+    cells = tuple(CodeCell(number=number, source=source)
+                  for number, source in enumerate((s for s in sources if s.strip()), start=1))
+    for cell in cells:
+        nul = _nul_line(cell.source)
+        if nul is not None:
+            _refuse_nul(name, notebook_place(cell.number, cell.source, nul))
     if not cells:
         raise SubmissionError(f"{name} has no code cells; did you submit the right notebook?")
     return cells
@@ -103,7 +107,9 @@ def _source(source: str | list[str]) -> str:
 def _module_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     if not text.strip():
         raise SubmissionError(f"{name} is empty; did you submit the right file?")
-    _refuse_nul(name, text)
+    nul = _nul_line(text)
+    if nul is not None:
+        _refuse_nul(name, module_place(1, nul))
     try:
         ast.parse(text, filename=name)
     except ValueError as exc:  # Python 3.11.2 raises ValueError, not SyntaxError, for a NUL byte
@@ -130,13 +136,16 @@ def _module_cells(name: str, text: str) -> tuple[CodeCell, ...]:
     return cells
 
 
-def _refuse_nul(where: str, source: str) -> None:
+def _nul_line(source: str) -> int | None:
+    """The line of the first NUL byte in ``source``, or None when it has none."""
+    at = source.find("\x00")
+    return None if at < 0 else source.count("\n", 0, at) + 1
+
+
+def _refuse_nul(name: str, place: str) -> NoReturn:
     """Python refuses source with a NUL byte anywhere (comments and string literals too), with a
     ``SyntaxError`` or, on some 3.11 releases, a ``ValueError``: say where it is, the same everywhere."""
-    at = source.find("\x00")
-    if at >= 0:
-        line = source.count("\n", 0, at) + 1
-        raise SubmissionError(messages.NUL_BYTE.format(where=f"{where}, line {line}"))
+    raise SubmissionError(messages.NUL_BYTE.format(where=IN_FILE.format(file=name, place=place)))
 
 
 def _has_code(source: str) -> bool:
