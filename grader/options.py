@@ -23,6 +23,7 @@ __all__ = [
     "CALL_TIMEOUT",
     "CELL_TIMEOUT",
     "COUNT_CUDA",
+    "DEFAULT_SHOWN",
     "DEVICE",
     "DEVICE_CHOICES",
     "FEEDBACK",
@@ -36,6 +37,7 @@ __all__ = [
     "InvalidOption",
     "Option",
     "grade_options",
+    "with_default",
 ]
 
 T = TypeVar("T")
@@ -50,6 +52,12 @@ MAX_SEED = 2**32 - 1
 #: from (the command line, a config file, the Python API) and why it cannot be used.
 BAD_VALUE = "{setting} ({source}): {reason}"
 SOURCE_API = "GradeOptions"
+
+#: How every front end's help says a default: the option table's and the front ends' own arguments.
+DEFAULT_SHOWN = "{help} (default: {default})"
+SWITCH_OFF = "off"
+SWITCH_ON = "on"
+SECONDS = "s"
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -91,6 +99,8 @@ class Option(Generic[T]):
     allows: Callable[[T], bool] = lambda value: True
     #: Said after "default:" in help when the default itself would not say it (``None``: no pack).
     default_help: str | None = None
+    #: The unit a number is in, said after the default in help (``60 s``).
+    unit: str = ""
 
     @property
     def switch(self) -> bool:
@@ -99,11 +109,14 @@ class Option(Generic[T]):
 
     @property
     def help_text(self) -> str:
-        """The help every front end shows, with the default read from the table."""
+        """The help every front end shows, with the default read from the table (a switch: off)."""
         shown = self.default_help
-        if shown is None and self.default is not None and not self.switch:
-            shown = f"{self.default:g}" if isinstance(self.default, float) else str(self.default)
-        return f"{self.help} (default: {shown})" if shown is not None else self.help
+        if shown is None and self.switch:
+            shown = SWITCH_ON if self.default else SWITCH_OFF
+        elif shown is None and self.default is not None:
+            value = f"{self.default:g}" if isinstance(self.default, float) else str(self.default)
+            shown = f"{value} {self.unit}" if self.unit else value
+        return with_default(self.help, shown) if shown is not None else self.help
 
     @property
     def shown_metavar(self) -> str | None:
@@ -136,6 +149,11 @@ class Option(Generic[T]):
         except ValueError as exc:
             raise InvalidOption(self.reason) from exc
         return self.check(converted)
+
+
+def with_default(help: str, default: str) -> str:
+    """``help`` followed by what happens when the option is not given, as every --help says it."""
+    return DEFAULT_SHOWN.format(help=help, default=default)
 
 
 def _truth(text: str) -> bool:
@@ -171,22 +189,26 @@ SEED: Option[int] = Option(
 CELL_TIMEOUT: Option[float] = Option(
     "cell_timeout", float, 60.0, "seconds one cell of the submission may run before it is stopped",
     reason=f"not a number of seconds between 0 and {MAX_SECONDS}", metavar="S", allows=_seconds,
+    unit=SECONDS,
 )
 CALL_TIMEOUT: Option[float] = Option(
     "call_timeout", float, 10.0,
     "seconds one call into a student's function may run before it is stopped",
     reason=f"not a number of seconds between 0 and {MAX_SECONDS}", metavar="S", allows=_seconds,
+    unit=SECONDS,
 )
 SUBMISSION_TIMEOUT: Option[float] = Option(
     "submission_timeout", float, 300.0,
     "seconds the whole submission (its cells and every call into it) may take; the checks not run"
     " by then say that its time budget ran out",
     reason=f"not a number of seconds between 0 and {MAX_SECONDS}", metavar="S", allows=_seconds,
+    unit=SECONDS,
 )
 COUNT_CUDA: Option[bool] = Option(
     "count_cuda", bool, False,
     "let the CUDA variants of checks carry points (a score then needs a GPU)",
     reason="not an on/off setting: use true or false",
+    default_help="off: the CUDA variants are reported and carry no points",
 )
 FEEDBACK: Option[str] = Option(
     "feedback", str, "hints",

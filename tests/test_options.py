@@ -26,10 +26,13 @@ from grader.options import (
     PACK,
     SEED,
     SOURCE_API,
+    SUBMISSION_TIMEOUT,
+    SWITCH_OFF,
     GradeOptions,
     InvalidOption,
     Option,
     grade_options,
+    with_default,
 )
 
 
@@ -133,11 +136,25 @@ def test_when_a_front_end_passes_values_then_absent_and_none_keep_the_defaults_a
     assert options == GradeOptions(seed=3)
 
 
-def test_when_help_is_shown_then_it_carries_the_tables_default() -> None:
-    assert CALL_TIMEOUT.help_text.endswith("(default: 10)")
+def test_when_help_is_shown_then_it_carries_the_tables_default_with_its_unit() -> None:
+    assert CELL_TIMEOUT.help_text.endswith("(default: 60 s)")
+    assert CALL_TIMEOUT.help_text.endswith("(default: 10 s)")
+    assert SUBMISSION_TIMEOUT.help_text.endswith("(default: 300 s)")
+    assert SEED.help_text.endswith("(default: 0)")
     assert DEVICE.help_text.endswith("(default: auto)")
     assert PACK.help_text.endswith("(default: the only installed pack)")
-    assert COUNT_CUDA.help_text == COUNT_CUDA.help  # a switch is off unless given
+    assert COUNT_CUDA.help_text == with_default(COUNT_CUDA.help, COUNT_CUDA.default_help or "")
+    assert (COUNT_CUDA.default_help or "").startswith(SWITCH_OFF)
+
+
+def test_when_an_option_is_a_switch_then_help_says_it_is_off_unless_given() -> None:
+    switch: Option[bool] = Option("dry_run", bool, False, "only say what would be done", reason="r")
+    assert switch.help_text == "only say what would be done (default: off)"
+
+
+@pytest.mark.parametrize("option", OPTIONS, ids=lambda option: option.name)
+def test_when_help_is_shown_then_every_option_of_the_table_says_its_default(option: Option[object]) -> None:
+    assert re.fullmatch(r".+ \(default: [^()]+\)", option.help_text), option.help_text
 
 
 def test_when_importing_the_options_then_neither_torch_argparse_nor_pytest_is_loaded() -> None:

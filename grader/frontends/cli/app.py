@@ -11,6 +11,7 @@ from grader.errors import ExerciseDefinitionError, SubmissionError, UsageError
 from grader.frontends import messages as say
 from grader.frontends.cli import check, listing, report, stub
 from grader.frontends.cli.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
+from grader.frontends.cli.helptext import EPILOG
 from grader.frontends.cli.output import fail, tolerate_plain_terminals
 
 #: The subcommands, in the order ``grader --help`` lists them; each module has ``NAME``, ``HELP`` and
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: each command adds its own, grading options from the one table."""
-    parser = argparse.ArgumentParser(prog="grader", description=say.HELP_DESCRIPTION)
+    parser = argparse.ArgumentParser(prog="grader", description=say.HELP_DESCRIPTION, epilog=EPILOG)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(commands.add_parser(command.NAME, help=command.HELP, description=command.HELP))

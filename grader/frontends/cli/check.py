@@ -13,8 +13,15 @@ from typing import TYPE_CHECKING
 from grader.catalog import registry
 from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_USAGE, exit_code
-from grader.frontends.cli.options import add_options, grade_options, settings_from
+from grader.frontends.cli.helptext import (
+    DEFAULT_CHECK_FORMAT,
+    DEFAULT_JSON,
+    DEFAULT_NO_COLOR,
+    DEFAULT_REPORT,
+)
+from grader.frontends.cli.options import add_options, course_epilog, grade_options, settings_from
 from grader.frontends.cli.output import fail, use_color, write_output
+from grader.options import with_default
 from grader.reports.formats import FORMATS, format_for
 
 if TYPE_CHECKING:
@@ -29,10 +36,13 @@ def register(parser: argparse.ArgumentParser) -> None:
     """Give the ``check`` subcommand its arguments."""
     parser.add_argument("submission", metavar="SUBMISSION", type=Path, help=say.HELP_SUBMISSION)
     add_options(parser)
-    parser.add_argument("--json", metavar="OUT", help=say.HELP_JSON)
-    parser.add_argument("--report", metavar="OUT", help=say.HELP_REPORT)
-    parser.add_argument("--format", choices=FORMATS, help=say.HELP_FORMAT)
-    parser.add_argument("--no-color", action="store_true", help=say.HELP_NO_COLOR)
+    parser.add_argument("--json", metavar="OUT", help=with_default(say.HELP_JSON, DEFAULT_JSON))
+    parser.add_argument("--report", metavar="OUT", help=with_default(say.HELP_REPORT, DEFAULT_REPORT))
+    parser.add_argument("--format", choices=FORMATS,
+                        help=with_default(say.HELP_FORMAT, DEFAULT_CHECK_FORMAT))
+    parser.add_argument("--no-color", action="store_true",
+                        help=with_default(say.HELP_NO_COLOR, DEFAULT_NO_COLOR))
+    course_epilog(parser)
     parser.set_defaults(run=run)
 
 

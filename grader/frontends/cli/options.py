@@ -13,9 +13,10 @@ from typing import Any
 
 from grader.frontends import config
 from grader.frontends import messages as say
+from grader.frontends.cli import helptext
 from grader.options import OPTIONS, GradeOptions, InvalidOption, Option, grade_options
 
-__all__ = ["add_options", "flag", "grade_options", "options_from", "settings_from"]
+__all__ = ["add_options", "course_epilog", "flag", "grade_options", "options_from", "settings_from"]
 
 
 def flag(option: Option[Any]) -> str:
@@ -32,6 +33,11 @@ def add_options(parser: argparse.ArgumentParser, options: Iterable[Option[Any]] 
         else:
             parser.add_argument(flag(option), dest=option.name, metavar=option.shown_metavar,
                                 type=_parser(option), default=None, help=option.help_text)
+
+
+def course_epilog(parser: argparse.ArgumentParser, options: Iterable[Option[Any]] = OPTIONS) -> None:
+    """Say below ``parser``'s options that a course's configuration can change these defaults."""
+    parser.epilog = helptext.EPILOG_COURSE.format(keys=", ".join(o.name for o in options))
 
 
 def settings_from(args: argparse.Namespace) -> dict[str, Any]:

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from grader.errors import UsageError
 from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
-from grader.frontends.cli.options import add_options, grade_options, settings_from
+from grader.frontends.cli.helptext import DEFAULT_NO_COLOR, DEFAULT_REPORT_FORMAT
+from grader.frontends.cli.options import add_options, course_epilog, grade_options, settings_from
 from grader.frontends.cli.output import fail, use_color, write_output
-from grader.options import FEEDBACK
+from grader.options import FEEDBACK, with_default
 from grader.reports.formats import FORMATS, format_for
 
 if TYPE_CHECKING:
@@ -30,10 +31,13 @@ HELP = say.HELP_REPORT_COMMAND
 def register(parser: argparse.ArgumentParser) -> None:
     """Give the ``report`` subcommand its arguments."""
     parser.add_argument("result", metavar="RESULT", type=Path, help=say.HELP_RESULT)
-    parser.add_argument("--format", choices=FORMATS, help=say.HELP_FORMAT)
+    parser.add_argument("--format", choices=FORMATS,
+                        help=with_default(say.HELP_FORMAT, DEFAULT_REPORT_FORMAT))
     parser.add_argument("-o", "--output", metavar="OUT", help=say.HELP_OUTPUT)
-    parser.add_argument("--no-color", action="store_true", help=say.HELP_NO_COLOR)
+    parser.add_argument("--no-color", action="store_true",
+                        help=with_default(say.HELP_NO_COLOR, DEFAULT_NO_COLOR))
     add_options(parser, (FEEDBACK,))
+    course_epilog(parser, (FEEDBACK,))
     parser.set_defaults(run=run)
 
 
