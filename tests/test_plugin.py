@@ -5,6 +5,8 @@ Runs are in-process so `grader.catalog.registry.load_pack` and `grader.grading.g
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -16,7 +18,8 @@ from grader import grading
 from grader.catalog.model import Pack
 from grader.errors import UsageError
 from grader.frontends import messages as say
-from grader.options import BAD_VALUE, CALL_TIMEOUT, COUNT_CUDA, DEVICE, SEED, Option
+from grader.frontends.pytest_plugin import messages
+from grader.options import BAD_VALUE, CALL_TIMEOUT, COUNT_CUDA, DEVICE, SEED, Option, with_default
 from grader.reports import render_failure
 from grader.results.model import SubmissionResult
 
@@ -42,11 +45,15 @@ GRADE = (*ISOLATED, "--grade", "sub.ipynb")
 def graded_dir(
     pytester: pytest.Pytester, frontend_pack_installed: Pack
 ) -> Callable[[SubmissionResult], pytest.Pytester]:
-    """A pytester dir holding ``sub.ipynb`` and this result saved as ``result.json``."""
+    """A pytester dir holding ``sub.ipynb`` (or the file named, with this text) and this result of
+    it saved as ``result.json`` (the result's sha256 made the file's, as grading it would have)."""
 
-    def make(result: SubmissionResult) -> pytest.Pytester:
-        pytester.makefile(".ipynb", sub="{}")
-        result.write(pytester.path / "result.json")
+    def make(result: SubmissionResult, name: str = "sub.ipynb", text: str = "{}") -> pytest.Pytester:
+        submission = pytester.path / name
+        submission.write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(submission.read_bytes()).hexdigest()
+        of_it = dataclasses.replace(result, submission=dataclasses.replace(result.submission, sha256=digest))
+        of_it.write(pytester.path / "result.json")
         return pytester
 
     return make
@@ -248,8 +255,8 @@ def test_when_no_paths_are_given_then_only_the_submission_is_collected_not_the_t
 def test_when_the_submission_is_a_py_module_then_pytest_never_imports_it(
     graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
 ) -> None:
-    pytester = graded_dir(frontend_result("test_sub.py"))
-    pytester.makepyfile(test_sub="raise SystemExit('the student module was imported')\n")
+    pytester = graded_dir(frontend_result("test_sub.py"), "test_sub.py",
+                          "raise SystemExit('the student module was imported')\n")
     recorder = pytester.inline_run(*ISOLATED, "--grade", "test_sub.py", "--grade-from",
                                    "result.json", "--doctest-modules")
     assert set(outcomes(recorder)) == {i.replace("sub.ipynb", "test_sub.py") for i in ALL_ITEMS}
@@ -414,8 +421,6 @@ def test_when_grading_then_a_conftest_beside_the_submission_is_never_imported(
 def test_when_a_check_carries_its_solution_then_items_show_it_only_with_full_feedback(
     graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
 ) -> None:
-    import dataclasses
-
     result = frontend_result()
     bad = result.exercises[1]
     check = dataclasses.replace(bad.checks[0], solution="float32, the input's dtype")
@@ -426,3 +431,58 @@ def test_when_a_check_carries_its_solution_then_items_show_it_only_with_full_fee
     full = failure_texts(pytester.inline_run(*FROM_SAVED, "--grade-feedback", "full"))[item]
     assert "build the output with the input's dtype" in hints and "float32, the input's" not in hints
     assert "answer: float32, the input's dtype" in full
+
+
+# -- --grade-from takes only a result of the submission it names ------------------------------------
+
+
+def test_when_the_submission_changed_since_its_result_was_saved_then_pytest_refuses_the_result(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+    grade_calls: Callable[..., list[dict[str, object]]],
+) -> None:
+    calls = grade_calls(frontend_result())
+    pytester = graded_dir(frontend_result())
+    saved = hashlib.sha256(b"{}").hexdigest()
+    (pytester.path / "sub.ipynb").write_text('{"cells": []}', encoding="utf-8")  # edited since
+    now = hashlib.sha256(b'{"cells": []}').hexdigest()
+    run = pytester.runpytest_inprocess(*FROM_SAVED)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    command = messages.REGRADE_COMMAND.format(submission="sub.ipynb", result="result.json")
+    assert run.stderr.lines[0] == "ERROR: " + messages.GRADE_FROM_CHANGED.format(
+        result="result.json", submission="sub.ipynb", saved=saved[:12], actual=now[:12],
+        command=command)
+    assert calls == [] and "passed" not in run.stdout.str() and "failed" not in run.stdout.str()
+
+
+def test_when_the_result_is_of_another_file_then_pytest_refuses_it_naming_both(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result("alice.ipynb"), "alice.ipynb", '{"alice": 1}')
+    pytester.makefile(".ipynb", bob='{"bob": 1}')
+    run = pytester.runpytest_inprocess(*ISOLATED, "--grade", "bob.ipynb", "--grade-from", "result.json")
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    (line,) = [text for text in run.stderr.lines if text.strip()]
+    assert line == "ERROR: " + messages.GRADE_FROM_OTHER_FILE.format(
+        result="result.json", submission="bob.ipynb", graded="alice.ipynb",
+        saved=hashlib.sha256(b'{"alice": 1}').hexdigest()[:12],
+        actual=hashlib.sha256(b'{"bob": 1}').hexdigest()[:12],
+        command=messages.REGRADE_COMMAND.format(submission="bob.ipynb", result="result.json"))
+
+
+def test_when_the_result_is_of_the_submission_then_a_copy_elsewhere_under_another_name_is_taken(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result())
+    pytester.mkdir("copy").joinpath("renamed.ipynb").write_text("{}", encoding="utf-8")
+    recorder = pytester.inline_run(*ISOLATED, "--grade", "copy/renamed.ipynb", "--grade-from",
+                                   "result.json")
+    assert len(outcomes(recorder)) == len(ALL_ITEMS)  # the same bytes: the same verdicts
+
+
+def test_when_asking_pytest_for_help_then_grade_and_grade_from_say_their_defaults(
+    pytester: pytest.Pytester,
+) -> None:
+    text = " ".join(pytester.runpytest_inprocess("--help", *ISOLATED).stdout.str().split())
+    assert with_default(say.HELP_GRADE, messages.DEFAULT_GRADE) in text
+    assert with_default(say.HELP_GRADE_FROM + messages.GRADE_FROM_SAME_FILE,
+                        messages.DEFAULT_GRADE_FROM) in text

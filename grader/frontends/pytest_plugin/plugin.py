@@ -4,18 +4,22 @@ Without ``--grade`` every hook here returns at once, so installing the grader ne
 else's test run. With it, the submission is collected (only it, unless other paths were given),
 its items are built from the pack's declarations, and the submission is graded once, by the first
 item that runs (see ``items``). ``--grade-from RESULT.json`` replays a saved result instead, for CI
-jobs that grade in one step and report in another, and for fast tests.
+jobs that grade in one step and report in another, and for fast tests; only a result of the very
+file ``--grade`` names (its sha256) is taken.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shlex
 from collections.abc import Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from grader.frontends import messages as say
-from grader.frontends.pytest_plugin import options
+from grader.frontends.pytest_plugin import messages, options
 from grader.frontends.pytest_plugin.items import (
     OUTCOME_KEY,
     SETTINGS_KEY,
@@ -25,12 +29,19 @@ from grader.frontends.pytest_plugin.items import (
     SubmissionFile,
 )
 
+if TYPE_CHECKING:
+    from grader.results.model import SubmissionResult
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("grader", "grading a submission (conv-grader)")
-    group.addoption("--grade", metavar="SUBMISSION", default=None, help=say.HELP_GRADE)
+    from grader.options import with_default
+
+    group.addoption("--grade", metavar="SUBMISSION", default=None,
+                    help=with_default(say.HELP_GRADE, messages.DEFAULT_GRADE))
     options.add_options(group, parser)
-    group.addoption("--grade-from", metavar="RESULT.json", default=None, help=say.HELP_GRADE_FROM)
+    group.addoption("--grade-from", metavar="RESULT.json", default=None, help=with_default(
+        say.HELP_GRADE_FROM + messages.GRADE_FROM_SAME_FILE, messages.DEFAULT_GRADE_FROM))
 
 
 def pytest_load_initial_conftests(
@@ -137,6 +148,7 @@ def _settings(config: pytest.Config) -> GradeSettings:
             result = SubmissionResult.read(Path(config.invocation_params.dir, saved))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise pytest.UsageError(say.CANNOT_READ_RESULT.format(path=saved, reason=exc)) from exc
+        _refuse_another_files(result, saved, config.getoption("grade"), submission)
         config.stash[OUTCOME_KEY] = result
         pack_name = pack_name or result.pack
     try:
@@ -144,3 +156,22 @@ def _settings(config: pytest.Config) -> GradeSettings:
                              options=grade_options(values))
     except GraderError as exc:
         raise pytest.UsageError(exc.message) from exc
+
+
+def _refuse_another_files(result: SubmissionResult, saved: str, given: str, submission: Path) -> None:
+    """A saved result stands for the file it graded: one of another file (or of this one before it
+    changed) would report that file's verdicts under this one's name."""
+    try:
+        actual = hashlib.sha256(submission.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise pytest.UsageError(messages.SUBMISSION_UNREADABLE.format(
+            path=given, reason=exc.strerror or exc)) from None
+    if result.submission.sha256 == actual:
+        return
+    shown = messages.SHA256_SHOWN
+    graded = result.submission.name or result.submission.path
+    refusal = messages.GRADE_FROM_CHANGED if graded == submission.name else messages.GRADE_FROM_OTHER_FILE
+    command = messages.REGRADE_COMMAND.format(submission=shlex.quote(given), result=shlex.quote(saved))
+    raise pytest.UsageError(refusal.format(
+        result=saved, submission=given, graded=graded, command=command,
+        saved=result.submission.sha256[:shown] or messages.UNKNOWN_SHA256, actual=actual[:shown]))
