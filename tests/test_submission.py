@@ -11,9 +11,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
 import grader.submission.loading as submission_module
-from grader.submission import places
 from grader.errors import SubmissionError
-from grader.submission import load_submission, split_percent, top_level_names
+from grader.submission import load_submission, places, split_percent, top_level_names
 
 
 def write_notebook(path: Path, *cells: nbformat.NotebookNode) -> Path:
