@@ -67,15 +67,16 @@ def test_when_the_solution_module_is_graded_then_it_scores_full_marks() -> None:
 
 
 @pytest.mark.kernel
-def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(
+def test_when_the_stub_is_graded_then_every_check_is_not_answered_yet(
     stub_notebook: SubmissionResult
 ) -> None:
     result = stub_notebook
     assert result.points == 0 and result.max_points > 0
     assert result.execution.cell_errors == ()  # the stub runs top to bottom unfilled
     ran = [c for c in result.checks if c.status != "skipped"]
-    assert ran and all(c.status == "failed" for c in ran)
+    assert ran and all(c.status == "unanswered" for c in ran)
     assert all("is not implemented yet" in c.message for c in ran)
+    assert {e.status for e in result.exercises} == {"unanswered"}
     assert all(a.text is None for a in result.answers)
 
 
@@ -216,7 +217,10 @@ def test_when_functions_misbehave_then_each_check_gets_its_status_and_grading_go
     assert image.status == "error" and "kernel died while running edge_image" in image.message
     kernel = next(c for c in by_exercise["edge_detection"].checks if c.id == "kernel_marks_edges")
     assert kernel.status == "failed" and "edge_kernel returned a list" in kernel.message
-    assert statuses["learn_kernel"] == {"error"}  # not defined: reported, not crashed
+    # A plainly wrong answer sums up its question, whatever went wrong beside it.
+    assert by_exercise["edge_detection"].status == "failed"
+    assert statuses["learn_kernel"] == {"unanswered"}  # not defined: the student's omission
+    assert "learn_kernel is not defined" in by_exercise["learn_kernel"].checks[0].message
     assert result.execution.kernel_restarts == 1  # the loop yielded to SIGINT; os._exit did not
     assert result.error is None
 
