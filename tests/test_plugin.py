@@ -19,7 +19,16 @@ from grader.catalog.model import Pack
 from grader.errors import UsageError
 from grader.frontends import messages as say
 from grader.frontends.pytest_plugin import messages
-from grader.options import BAD_VALUE, CALL_TIMEOUT, COUNT_CUDA, DEVICE, SEED, Option, with_default
+from grader.options import (
+    BAD_VALUE,
+    CALL_TIMEOUT,
+    COUNT_CUDA,
+    DEVICE,
+    OPTIONS,
+    SEED,
+    Option,
+    with_default,
+)
 from grader.reports import render_failure
 from grader.results.model import SubmissionResult
 
@@ -486,3 +495,43 @@ def test_when_asking_pytest_for_help_then_grade_and_grade_from_say_their_default
     assert with_default(say.HELP_GRADE, messages.DEFAULT_GRADE) in text
     assert with_default(say.HELP_GRADE_FROM + messages.GRADE_FROM_SAME_FILE,
                         messages.DEFAULT_GRADE_FROM) in text
+
+
+# -- the course's configuration, as grader check reads it ------------------------------------------
+
+
+def _with_a_solution(result: SubmissionResult) -> SubmissionResult:
+    bad = result.exercises[1]
+    check = dataclasses.replace(bad.checks[0], solution="float32, the input's dtype")
+    return result.with_exercises(
+        (result.exercises[0], dataclasses.replace(bad, checks=(check,)), *result.exercises[2:]))
+
+
+def test_when_the_course_asks_for_full_feedback_then_items_show_the_answer(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(_with_a_solution(frontend_result()))
+    (pytester.path / "grader.toml").write_text('feedback = "full"\n')
+    texts = failure_texts(pytester.inline_run(*FROM_SAVED))
+    assert "answer: float32, the input's dtype" in texts["sub.ipynb::bad::keeps_dtype[cpu]"]
+
+
+def test_when_the_pytest_ini_disagrees_with_the_course_then_the_ini_wins(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(_with_a_solution(frontend_result()))
+    (pytester.path / "grader.toml").write_text('feedback = "full"\n')
+    pytester.makeini("[pytest]\ngrade_feedback = hints\n")
+    texts = failure_texts(pytester.inline_run(*FROM_SAVED))
+    assert "float32, the input's" not in texts["sub.ipynb::bad::keeps_dtype[cpu]"]
+
+
+def test_when_the_course_configuration_is_wrong_then_pytest_stops_naming_the_file(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    pytester = graded_dir(frontend_result())
+    (pytester.path / "grader.toml").write_text("colour = 3\n")
+    run = pytester.runpytest_inprocess(*FROM_SAVED)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in run.stderr.lines if line.strip()] == ["ERROR: " + say.CONFIG_UNKNOWN_KEY.format(
+        key="colour", path=pytester.path / "grader.toml", known=", ".join(o.name for o in OPTIONS))]

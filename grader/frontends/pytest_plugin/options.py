@@ -2,7 +2,8 @@
 
 Every table option ``name`` becomes ``--grade-name`` (``--grade-call-timeout``) and the ini setting
 ``grade_name`` (``grade_call_timeout``), with the table's help. Neither has a default of its own:
-an option not given anywhere stays absent, and ``GradeOptions`` supplies the table's default. As
+an option given in neither stays absent, for the course's configuration (``[tool.grader]``, as
+``grader check`` reads it), then ``GradeOptions`` with the table's default, to fill. As
 pytest-timeout does, a value is checked where it is read and a refusal says where it came from:
 
     --grade-call-timeout=nan (command line): not a number of seconds between 0 and 86400

@@ -130,7 +130,8 @@ def _covers(config: pytest.Config, arg: str, submission: Path) -> bool:
 
 
 def _settings(config: pytest.Config) -> GradeSettings:
-    """Options first, then their ini twins; read the pack and any saved result now, failing early."""
+    """Options first, then their ini twins, then the course's configuration; read the pack and any
+    saved result now, failing early."""
     from grader.catalog import registry
     from grader.errors import GraderError
     from grader.options import grade_options
@@ -139,7 +140,7 @@ def _settings(config: pytest.Config) -> GradeSettings:
     submission = Path(config.invocation_params.dir, config.getoption("grade")).resolve()
     if not submission.is_file():
         raise pytest.UsageError(say.NO_SUCH_FILE.format(path=config.getoption("grade")))
-    values = options.values(config)
+    values = _with_course(options.values(config))
     pack = values.get("pack")
     pack_name = pack if isinstance(pack, str) else None
     saved = config.getoption("grade_from")
@@ -156,6 +157,20 @@ def _settings(config: pytest.Config) -> GradeSettings:
                              options=grade_options(values))
     except GraderError as exc:
         raise pytest.UsageError(exc.message) from exc
+
+
+def _with_course(given: dict[str, object]) -> dict[str, object]:
+    """What the command line and the ini file set, then the course's configuration for the rest
+    (``[tool.grader]`` or ``grader.toml``, as ``grader check`` reads it); a bad one stops pytest."""
+    from grader.errors import UsageError
+    from grader.frontends.config import with_course
+    from grader.options import OPTIONS
+
+    try:
+        settings = with_course({option.name: given.get(option.name) for option in OPTIONS})
+    except UsageError as exc:
+        raise pytest.UsageError(exc.message) from None
+    return {name: value for name, value in settings.items() if value is not None}
 
 
 def _refuse_another_files(result: SubmissionResult, saved: str, given: str, submission: Path) -> None:
