@@ -18,7 +18,8 @@ cannot be read.
 
 The package, by concern: ``app`` (the parser, its commands, errors to exit codes), ``exits`` (what
 each code means), ``options`` (the option table as argparse options), one module per command
-(``check``, ``report``, ``listing``, ``stub``) and ``output`` (files, colour, error lines).
+(``check``, ``report``, ``listing``, ``stub``), ``output`` (files, colour, error lines) and ``helptext``
+(what ``--help`` says of defaults).
 """
 
 from __future__ import annotations
