@@ -52,11 +52,14 @@ class StudentCodeError(GraderError):
         traceback: str | None = None,
         cell: int | None = None,
         line: int | None = None,
+        function: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.traceback = traceback
         self.cell = cell
         self.line = line
+        #: The function the line is in, when it is one of the student's (a helper, not the slot).
+        self.function = function
 
 
 class NotImplementedYet(StudentCodeError):

@@ -8,7 +8,9 @@ NOT_IMPLEMENTED = "{name} is not implemented yet (it raises NotImplementedError)
 NOT_ANSWERED = "{name} is not implemented yet (it is still None): set it to one of {choices}"
 HINT_NOT_ANSWERED = "set {name} in its answer cell (the question above it lists the choices): {choices}"
 WRONG_ANSWER_TYPE = "{name} is {got}; expected one of {choices}"
-STUDENT_RAISED = "{name} raised {type}: {message}{where}"
+STUDENT_RAISED = "{name} raised {type}: {message}"
+#: A check's location, attributed to the function the line is in (which may be a helper).
+IN_FUNCTION = "{where}, in {function}"
 MISSING_NAME = "{name} is not defined{where}"
 HINT_MISSING_NAME = "define {name} with exactly this name at the top level of your notebook or module"
 NOT_CALLABLE = "{name} is a {type}, not a function or class"

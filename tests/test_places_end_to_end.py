@@ -96,13 +96,14 @@ def test_when_markdown_sits_between_code_cells_then_checks_name_the_in_prompt_an
     result = json.loads((folder / "result.json").read_text())
     window = notebook_at(2, "def window(X, i, j, h, w):", 2)
     for check in checks(result, "corr2d"):
-        assert check["location"] == window, check["id"]
+        # The line is window's, though the check called corr2d: attributed to the function it is in.
+        assert check["location"] == window + ", in window", check["id"]
         assert check["traceback"].splitlines()[::2] == [
             notebook_at(2, "def window(X, i, j, h, w):", 7) + ", in corr2d",
             window + ", in window",
         ]
     assert {c["location"] for c in checks(result, "edge_detection") if c["id"] == "edge_image_is_books"} \
-        == {notebook_at(4, "def edge_image():", 2)}
+        == {notebook_at(4, "def edge_image():", 2) + ", in edge_image"}
 
 
 def test_when_a_cell_raises_then_the_notebook_section_names_it_the_same_way(
@@ -124,12 +125,12 @@ def test_when_the_same_answers_are_a_module_then_locations_are_lines_of_the_file
     assert done.returncode == 1, done.stderr
     result = json.loads((tmp_path / "result.json").read_text())
     corr2d = checks(result, "corr2d")[0]
-    assert corr2d["location"] == places.MODULE_LINE.format(line=9)
+    assert corr2d["location"] == places.MODULE_LINE.format(line=9) + ", in window"
     assert corr2d["traceback"].splitlines()[::2] == ["line 14, in corr2d", "line 9, in window"]
     (error,) = result["execution"]["cell_errors"]
     assert error["location"] == places.MODULE_LINE.format(line=17)
     edge = next(c for c in checks(result, "edge_detection") if c["id"] == "edge_image_is_books")
-    assert edge["location"] == places.MODULE_LINE.format(line=22)
+    assert edge["location"] == places.MODULE_LINE.format(line=22) + ", in edge_image"
 
 
 def test_when_pytest_replays_the_saved_result_as_the_readme_shows_then_items_carry_its_verdicts(

@@ -20,28 +20,38 @@ from grader.submission import Submission
 _CELL_IN_FILENAME = re.compile(r"<cell (\d+)>")
 #: One of the student's frames: where it is (``Submission.where``), the function, the source line.
 FRAME = "{where}, in {function}\n    {line}"
-#: Where a function raised, after the message that says what it raised.
-AT = " at {where}"
-
 
 def student_exception(submission: Submission, name: str, exc: Mapping[str, Any]) -> StudentCodeError:
-    """NotImplementedYet for an unfilled slot, StudentRaised for anything else the code raised."""
+    """NotImplementedYet for an unfilled slot, StudentRaised for anything else the code raised.
+
+    The message says what was raised and nothing of where: the error carries the place (cell,
+    line, and the function the line is in, which need not be ``name``: a helper it called), and
+    a report prints it once."""
     type_name = str(exc.get("type", "Exception"))
     message = str(exc.get("message", ""))
     frames = [f for f in exc.get("frames") or () if isinstance(f, Mapping)]
     cell, line, trace = student_frames(submission, frames)
+    function = innermost_function(submission, frames)
     # Only the student's own `raise NotImplementedError` is an unfilled slot; torch raises it
     # too (e.g. "Cannot copy out of meta tensor" from a C++ call on a student's line), and that
     # is an error in a filled slot.
     raised_by_student = bool(frames) and frame_text(submission, frames[-1]).startswith("raise")
     if type_name == "NotImplementedError" and raised_by_student:
         return NotImplementedYet(messages.NOT_IMPLEMENTED.format(name=name),
-                                 traceback=trace, cell=cell, line=line)
-    where = AT.format(where=submission.where(cell, line)) if cell is not None else ""
+                                 traceback=trace, cell=cell, line=line, function=function)
     return StudentRaised(
-        messages.STUDENT_RAISED.format(name=name, type=type_name, message=message, where=where),
-        traceback=trace, cell=cell, line=line,
+        messages.STUDENT_RAISED.format(name=name, type=type_name, message=message),
+        traceback=trace, cell=cell, line=line, function=function,
     )
+
+
+def innermost_function(submission: Submission, frames: Sequence[Mapping[str, Any]]) -> str | None:
+    """The function of the innermost frame in the student's cells; None at a cell's top level."""
+    for frame in reversed(frames):
+        if cell_of(submission, frame) is not None:
+            function = str(frame.get("name") or "")
+            return function if function.isidentifier() else None
+    return None
 
 
 def student_frames(

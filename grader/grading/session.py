@@ -119,6 +119,8 @@ class Session:
         except StudentCodeError as exc:
             hint = exc.hint or (messages.HINT_TIMEOUT if exc.status == "timeout" else None)
             location = self.submission.where(exc.cell, exc.line) if exc.cell is not None else ""
+            if location and exc.function:
+                location = messages.IN_FUNCTION.format(where=location, function=exc.function)
             return result(as_status(exc.status), exc.message, hint=hint, traceback=exc.traceback,
                           cell=exc.cell, line=exc.line, location=location)
         except GraderError as exc:  # a malformed exercise definition or our own bug

@@ -12,46 +12,33 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from grader.results.payloads import Answer, Described, Details, Exhibit, Inputs, Mismatch
+from grader.results.records import CellError as CellError
+from grader.results.records import DeviceInfo as DeviceInfo
+from grader.results.records import ExecutionInfo as ExecutionInfo
+from grader.results.records import FreeTextAnswer as FreeTextAnswer
+from grader.results.records import SubmissionInfo as SubmissionInfo
+from grader.results.records import SubmissionKind as SubmissionKind
+
+# Re-exported: the status vocabulary is part of the result contract, read from here too.
+from grader.results.status import NOT_PASSING as NOT_PASSING
+from grader.results.status import STATUS_LABELS as STATUS_LABELS
+from grader.results.status import STATUSES as STATUSES
+from grader.results.status import SUMMARY_ORDER
+from grader.results.status import Status as Status
+from grader.results.status import as_status as as_status
 from grader.results.versions import READS, SCHEMA, upgrade
-
-# A Literal rather than an enum: a status is the same string in Python, in the JSON and in the
-# templates, and code that names one ("error") is still checked by mypy. ``as_status`` reads one.
-#: What was graded: a notebook, a percent-format module, or a file that could not be read as either.
-SubmissionKind = Literal["notebook", "module", "unknown"]
-
-#: ``unanswered``: the student has not answered yet (the name is not defined, or the stub still raises
-#: NotImplementedError): their omission, neither a wrong answer nor an error of the grader's.
-Status = Literal["passed", "failed", "error", "timeout", "skipped", "unanswered"]
-STATUSES: tuple[Status, ...] = get_args(Status)
-#: The words every report shows for a status.
-STATUS_LABELS: dict[Status, str] = {
-    "passed": "passed", "failed": "failed", "error": "error", "timeout": "timed out",
-    "skipped": "skipped", "unanswered": "not answered",
-}
-#: The statuses that leave the student something to do.
-NOT_PASSING: frozenset[Status] = frozenset({"failed", "error", "timeout", "unanswered"})
-#: Which status sums up a question, most telling first: a wrong answer is what to fix, whatever else
-#: went on beside it; a question merely not answered yet says so only when nothing went wrong.
-_SUMMARY_ORDER: tuple[Status, ...] = ("failed", "timeout", "error", "unanswered")
-
-
-def as_status(value: object) -> Status:
-    """``value`` as a status; ValueError if it is none (a result from elsewhere, a new error class)."""
-    for status in STATUSES:
-        if value == status:
-            return status
-    raise ValueError(f"unknown check status {value!r}; a status is one of {', '.join(STATUSES)}")
 
 
 @dataclass(frozen=True)
 class CheckResult:
     """The verdict of one check on one device.
 
-    ``location`` says where in the student's file the failure happened, as they count ("cell 4,
-    line 2"; "line 37" of a module). ``internal`` marks an error that is the grader's fault.
+    ``location`` says where in the student's file the failure happened, as they find it (``In [4]
+    "def corr2d(X, K):", line 2, in corr2d``; ``line 37`` of a module), with the function the line
+    is in. ``internal`` marks an error that is the grader's fault.
 
     ``input``, ``expected`` and ``actual`` are described values (``grader.results.payloads``);
     ``mismatch`` says how the values differ when a comparison found them to. ``exhibits`` are
@@ -132,12 +119,12 @@ class ExerciseResult:
 
     @property
     def status(self) -> Status:
-        """What sums up the checks that ran (``_SUMMARY_ORDER``), a grader's own error first;
+        """What sums up the checks that ran (``SUMMARY_ORDER``), a grader's own error first;
         ``skipped`` only if every check was skipped."""
         if any(c.internal and c.status == "error" for c in self.checks):
             return "error"
         ran = [c.status for c in self.checks if c.status != "skipped"]
-        for status in _SUMMARY_ORDER:
+        for status in SUMMARY_ORDER:
             if status in ran:
                 return status
         return "passed" if ran else "skipped"
@@ -145,63 +132,6 @@ class ExerciseResult:
     @property
     def first_failure(self) -> CheckResult | None:
         return next((c for c in self.checks if c.status not in ("passed", "skipped")), None)
-
-
-@dataclass(frozen=True)
-class SubmissionInfo:
-    """Which file was graded, identified by content so a regrade can be matched to it.
-
-    ``id`` is the submission's id in a gradebook or LMS, when whoever asked for the grading knows it.
-    """
-
-    path: str
-    name: str
-    sha256: str
-    kind: SubmissionKind
-    id: str | None = None
-
-
-@dataclass(frozen=True)
-class DeviceInfo:
-    """One device the checks were asked to run on, and why it did not run if it did not."""
-
-    name: str
-    available: bool
-    counts: bool
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class CellError:
-    """A cell of the submission that raised, timed out or killed the kernel."""
-
-    cell: int
-    kind: Literal["raised", "timeout", "died"]
-    ename: str
-    evalue: str
-    line: int | None = None
-    traceback: str = ""
-    location: str = ""
-
-
-@dataclass(frozen=True)
-class ExecutionInfo:
-    """How running the submission went, for the report's 'your notebook' section."""
-
-    cells: int = 0
-    cell_errors: tuple[CellError, ...] = ()
-    kernel_restarts: int = 0
-    duration: float = 0.0
-
-
-@dataclass(frozen=True)
-class FreeTextAnswer:
-    """A 'why' answer collected for a human reader; worth no automatic points."""
-
-    id: str
-    exercise: str
-    prompt: str
-    text: str | None
 
 
 @dataclass(frozen=True)
@@ -302,11 +232,7 @@ class SubmissionResult:
                              + " and ".join(repr(version) for version in READS))
         data = upgrade(data)
         exercises = tuple(
-            ExerciseResult(
-                id=e["id"],
-                title=e["title"],
-                checks=tuple(_check(c) for c in e["checks"]),
-            )
+            ExerciseResult(id=e["id"], title=e["title"], checks=tuple(_check(c) for c in e["checks"]))
             for e in data["exercises"]
         )
         execution = data.get("execution") or {}
@@ -330,6 +256,7 @@ class SubmissionResult:
             error=data.get("error"),
             feedback=data.get("feedback", "full"),
         )
+
 
     @classmethod
     def from_json(cls, text: str) -> SubmissionResult:
