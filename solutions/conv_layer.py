@@ -417,7 +417,10 @@ only when backward() is called on a non-scalar tensor without a gradient argumen
 # `corr2d_matmul(X, K)` computes the cross-correlation with exactly one matrix multiplication.
 # Build the matrices with tensor operations (`unfold`, indexing, `as_strided`...), not Python loops
 # over positions: the grader counts the torch operations at two image sizes, and a vectorized
-# lowering dispatches the same number at both.
+# lowering dispatches the same number at both. Each function returns its input's dtype (a `float64`
+# input gives a `float64` result, a `float32` one a `float32` result; make any new tensor with
+# `dtype=X.dtype, device=X.device`, since `torch.zeros(shape)` alone is `float32` on the CPU), a
+# check of its own.
 #
 # **Bonus (beyond the book).** `conv2d_matmul(X, K, stride=1, padding=0)` for a batch
 # `X` of shape `(B, C, H, W)` and kernels `K` of shape `(O, C, h, w)`, equal to
@@ -425,7 +428,7 @@ only when backward() is called on a non-scalar tensor without a gradient argumen
 
 # %%
 def im2col(X: torch.Tensor, kernel_shape: tuple[int, int]) -> torch.Tensor:
-    """The patches of X as rows: shape (out_h * out_w, h * w)."""
+    """The patches of X as rows: shape (out_h * out_w, h * w), in X's dtype and on X's device."""
     # BEGIN SOLUTION
     h, w = kernel_shape
     patches = X.unfold(0, h, 1).unfold(1, w, 1)  # (out_h, out_w, h, w)
@@ -434,7 +437,8 @@ def im2col(X: torch.Tensor, kernel_shape: tuple[int, int]) -> torch.Tensor:
 
 
 def kernel_matrix(K: torch.Tensor, input_shape: tuple[int, int]) -> torch.Tensor:
-    """The doubly block-Toeplitz matrix W with W @ X.reshape(-1) == corr2d(X, K).reshape(-1)."""
+    """The doubly block-Toeplitz matrix W with W @ X.reshape(-1) == corr2d(X, K).reshape(-1):
+    shape (out_h * out_w, H * W), in K's dtype and on K's device."""
     # BEGIN SOLUTION
     H, W = input_shape
     h, w = K.shape
@@ -450,7 +454,8 @@ def kernel_matrix(K: torch.Tensor, input_shape: tuple[int, int]) -> torch.Tensor
 
 
 def corr2d_matmul(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
-    """corr2d(X, K) computed with a single matrix multiplication."""
+    """corr2d(X, K) computed with a single matrix multiplication: shape (H - h + 1, W - w + 1), in
+    the inputs' dtype and on their device."""
     # BEGIN SOLUTION
     h, w = K.shape
     out_shape = (X.shape[0] - h + 1, X.shape[1] - w + 1)
@@ -459,7 +464,8 @@ def corr2d_matmul(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
 
 
 def conv2d_matmul(X: torch.Tensor, K: torch.Tensor, stride: int = 1, padding: int = 0) -> torch.Tensor:
-    """Bonus: batched, multi-channel conv2d with stride and padding, as one matrix multiplication."""
+    """Bonus: batched, multi-channel conv2d with stride and padding, as one matrix multiplication,
+    in the inputs' dtype and on their device."""
     # BEGIN SOLUTION
     B, C, _, _ = X.shape
     c_out, _, h, w = K.shape

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,114 +22,173 @@ from hypothesis import strategies as st
 
 from exercises.conv_layer import PACK
 from exercises.conv_layer import hints_matmul as hints
-from exercises.conv_layer.checks.matmul_cases import patches, toeplitz
+from exercises.conv_layer import hints_matmul_ops as ops
+from exercises.conv_layer.checks import matmul_ops
+from exercises.conv_layer.checks.matmul_cases import cases, patches, toeplitz, wrap
 from exercises.conv_layer.checks.matmul_ops import CONVOLUTIONS, MATRIX_PRODUCTS, among
+from exercises.conv_layer.checks.matmul_shapes import im2col_shape_hint, output_shape_hint
 from grader.execution.runner import InProcessRunner
 from grader.grading.pipeline import GradeOptions, grade
 from grader.probe.counting import op_counter
 from grader.results import SubmissionResult, as_mapping, as_tensor
 from solutions import conv_layer as reference
-from tests.pack_support import NOT_IMPLEMENTED, VARIANTS, grade_here, lost_in
+from tests.pack_support import NOT_IMPLEMENTED, VARIANTS, check_context, grade_here, lost_in
 
 SECTION = ("im2col", "kernel_matrix", "corr2d_matmul", "conv2d_matmul")
 FOLDER = "matmul"
 SECTION_PACK = dataclasses.replace(PACK, exercises=tuple(e for e in PACK.exercises if e.id in SECTION))
 
-NOT_VECTORIZED = hints.HINT_NOT_VECTORIZED
+
+class Formatted:
+    """Any text ``template`` makes, whatever its fields hold: a hint that names the sizes of the
+    failing input (its literal words are compared; one test per hint compares the sizes too)."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        parts = re.split(r"\{[^{}]*\}", template)
+        self.pattern = re.compile("(.+?)".join(re.escape(part) for part in parts), re.DOTALL)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Formatted):
+            return other.template == self.template
+        return isinstance(other, str) and self.pattern.fullmatch(other) is not None
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Formatted({self.template!r})"
+
+
+NOT_VECTORIZED = ops.HINT_NOT_VECTORIZED
 BLAME_IM2COL = hints.HINT_USES_HELPER.format(helper="im2col")
-IM2COL_DTYPE = hints.HINT_LOWERING_DTYPE.format(name="im2col", source="X")
-IM2COL_HIDES = hints.HINT_HELPER_HIDES.format(helper="im2col")
+IM2COL_HIDES = ops.HINT_HELPER_HIDES.format(helper="im2col")
+#: The dtype hint of a lowering that returned float32 for float64, and corr2d_matmul's built on it.
+IM2COL_FLOAT32 = hints.HINT_DTYPE["float32"].format(
+    name="im2col", source="X", actual="float32", expected="float64") + hints.WHY_LOWERING_DTYPE
+IM2COL_IS_FLOAT32 = hints.HINT_HELPER_DTYPE.format(helper="im2col", actual="float32")
 #: A property that holds on its own but counts only alongside a correct value (``Check.requires``):
 #: it fails without a hint, its message naming the check to fix first (tests/test_trivial_answers.py).
 HELD_BACK = None
+#: Every property of an exercise held back beside its wrong value.
+IM2COL_HELD = {"im2col::keeps_dtype[cpu]": HELD_BACK, "im2col::vectorized[cpu]": HELD_BACK}
+KERNEL_MATRIX_HELD = {"kernel_matrix::keeps_dtype[cpu]": HELD_BACK,
+                      "kernel_matrix::vectorized[cpu]": HELD_BACK}
+CORR2D_MATMUL_HELD = {"corr2d_matmul::keeps_dtype[cpu]": HELD_BACK,
+                      "corr2d_matmul::one_matmul[cpu]": HELD_BACK,
+                      "corr2d_matmul::vectorized[cpu]": HELD_BACK}
+#: corr2d_matmul built on an im2col that raises it, so all its checks fail on their own, blaming it.
+CORR2D_MATMUL_BLAMES_IM2COL = {f"corr2d_matmul::{check}[cpu]": BLAME_IM2COL
+                               for check in ("matches_conv2d", "keeps_dtype", "one_matmul", "vectorized")}
 
 #: Each wrong variant (tests/fixtures/variants/matmul/NAME.py): every check of this section it fails
 #: on the CPU, and the hint that failure must carry. ``ok_*`` variants are correct: they lose none.
-EXPECTED: dict[str, dict[str, str | None]] = {
+EXPECTED: dict[str, dict[str, str | Formatted | None]] = {
     # corr2d_matmul multiplies the student's im2col: a broken im2col breaks it too, and says so.
     "im2col_transposed": {
-        "im2col::rows_are_patches[cpu]": hints.HINT_IM2COL_TRANSPOSED,
-        "im2col::vectorized[cpu]": HELD_BACK,
-        "corr2d_matmul::matches_conv2d[cpu]": BLAME_IM2COL,
-        "corr2d_matmul::one_matmul[cpu]": BLAME_IM2COL,
-        "corr2d_matmul::vectorized[cpu]": BLAME_IM2COL,
+        "im2col::rows_are_patches[cpu]": hints.HINT_IM2COL_TRANSPOSED, **IM2COL_HELD,
+        **CORR2D_MATMUL_BLAMES_IM2COL,
     },
     "im2col_column_major": {
-        "im2col::rows_are_patches[cpu]": hints.HINT_PATCH_ORDER,
-        "im2col::vectorized[cpu]": HELD_BACK,
-        "corr2d_matmul::matches_conv2d[cpu]": BLAME_IM2COL,
-        "corr2d_matmul::one_matmul[cpu]": HELD_BACK,
-        "corr2d_matmul::vectorized[cpu]": HELD_BACK,
+        "im2col::rows_are_patches[cpu]": hints.HINT_PATCH_ORDER, **IM2COL_HELD,
+        **CORR2D_MATMUL_HELD, "corr2d_matmul::matches_conv2d[cpu]": BLAME_IM2COL,
     },
     "im2col_patch_transposed": {
-        "im2col::rows_are_patches[cpu]": hints.HINT_PATCH_FLATTEN,
-        "im2col::vectorized[cpu]": HELD_BACK,
-        "corr2d_matmul::matches_conv2d[cpu]": BLAME_IM2COL,
-        "corr2d_matmul::one_matmul[cpu]": HELD_BACK,
-        "corr2d_matmul::vectorized[cpu]": HELD_BACK,
+        "im2col::rows_are_patches[cpu]": hints.HINT_PATCH_FLATTEN, **IM2COL_HELD,
+        **CORR2D_MATMUL_HELD, "corr2d_matmul::matches_conv2d[cpu]": BLAME_IM2COL,
     },
     # The misconception row: a correct lowering built in a loop loses only "vectorized".
     "im2col_loop": {
         "im2col::vectorized[cpu]": NOT_VECTORIZED,
-        "corr2d_matmul::vectorized[cpu]": hints.HINT_USES_SLOW_IM2COL,
+        "corr2d_matmul::vectorized[cpu]": ops.HINT_USES_SLOW_IM2COL,
     },
+    # Right values in float32: im2col loses only its dtype and, built in a loop, vectorized;
+    # corr2d_matmul on it raises for float64 inputs (a product of mixed dtypes), blaming im2col.
     "im2col_loop_book": {
-        "im2col::rows_are_patches[cpu]": IM2COL_DTYPE,
+        "im2col::keeps_dtype[cpu]": IM2COL_FLOAT32,
         "im2col::vectorized[cpu]": NOT_VECTORIZED,
-        "corr2d_matmul::matches_conv2d[cpu]": BLAME_IM2COL,
+        "corr2d_matmul::matches_conv2d[cpu]": IM2COL_IS_FLOAT32,
+        "corr2d_matmul::keeps_dtype[cpu]": IM2COL_IS_FLOAT32,
         "corr2d_matmul::one_matmul[cpu]": HELD_BACK,
-        "corr2d_matmul::vectorized[cpu]": hints.HINT_USES_SLOW_IM2COL,
+        "corr2d_matmul::vectorized[cpu]": ops.HINT_USES_SLOW_IM2COL,
     },
     "im2col_cpu_output": {},  # wrong only on CUDA: CUDA_EXPECTED
     "kernel_matrix_loop": {"kernel_matrix::vectorized[cpu]": NOT_VECTORIZED},
     "kernel_matrix_flipped": {"kernel_matrix::matches_corr2d[cpu]": hints.HINT_FLIPPED,
-                              "kernel_matrix::vectorized[cpu]": HELD_BACK},
+                              **KERNEL_MATRIX_HELD},
     "kernel_matrix_transposed": {"kernel_matrix::matches_corr2d[cpu]": hints.HINT_W_TRANSPOSED,
-                                 "kernel_matrix::vectorized[cpu]": HELD_BACK},
+                                 **KERNEL_MATRIX_HELD},
     "corr2d_matmul_per_row": {
-        "corr2d_matmul::one_matmul[cpu]": hints.HINT_PER_POSITION,
+        "corr2d_matmul::one_matmul[cpu]": ops.HINT_PER_POSITION.format(count=24, positions=24),
         "corr2d_matmul::vectorized[cpu]": NOT_VECTORIZED,
     },
     "corr2d_matmul_mul_sum": {
-        "corr2d_matmul::one_matmul[cpu]": hints.HINT_NO_MATMUL,
+        "corr2d_matmul::one_matmul[cpu]": ops.HINT_NO_MATMUL,
         "corr2d_matmul::vectorized[cpu]": NOT_VECTORIZED,
     },
-    "corr2d_matmul_per_kernel_row": {"corr2d_matmul::one_matmul[cpu]": hints.HINT_SEVERAL_MATMULS},
-    "corr2d_matmul_flat": {"corr2d_matmul::matches_conv2d[cpu]": hints.HINT_NOT_RESHAPED,
-                           "corr2d_matmul::one_matmul[cpu]": HELD_BACK,
-                           "corr2d_matmul::vectorized[cpu]": HELD_BACK},
-    "corr2d_matmul_conv2d": {"corr2d_matmul::one_matmul[cpu]": hints.HINT_USES_CONVOLUTION},
-    "conv2d_matmul_no_padding": {"conv2d_matmul::matches_conv2d[cpu]": hints.HINT_PADDING_IGNORED},
-    "conv2d_matmul_no_stride": {"conv2d_matmul::matches_conv2d[cpu]": hints.HINT_STRIDE_IGNORED},
+    "corr2d_matmul_per_kernel_row": {"corr2d_matmul::one_matmul[cpu]": ops.HINT_SEVERAL_MATMULS},
+    "corr2d_matmul_conv2d": {"corr2d_matmul::one_matmul[cpu]": ops.HINT_USES_CONVOLUTION},
+    "conv2d_matmul_no_padding": {"conv2d_matmul::matches_conv2d[cpu]": hints.HINT_PADDING_IGNORED,
+                                 "conv2d_matmul::keeps_dtype[cpu]": HELD_BACK},
+    "conv2d_matmul_no_stride": {"conv2d_matmul::matches_conv2d[cpu]": hints.HINT_STRIDE_IGNORED,
+                                "conv2d_matmul::keeps_dtype[cpu]": HELD_BACK},
+    # A single row, or another wrong shape: which shape is expected and why, with the sizes.
+    "kernel_matrix_first_row": {"kernel_matrix::matches_corr2d[cpu]": Formatted(hints.HINT_W_ONE_ROW),
+                                **KERNEL_MATRIX_HELD},
+    "kernel_matrix_flat_canvas": {
+        "kernel_matrix::matches_corr2d[cpu]": Formatted(hints.HINT_W_ONE_ROW), **KERNEL_MATRIX_HELD},
+    "im2col_unfold_not_flattened": {
+        "im2col::rows_are_patches[cpu]": Formatted(hints.HINT_IM2COL_NOT_FLATTENED), **IM2COL_HELD,
+        **CORR2D_MATMUL_BLAMES_IM2COL,
+    },
+    "corr2d_matmul_flat": {"corr2d_matmul::matches_conv2d[cpu]": Formatted(hints.HINT_NOT_RESHAPED),
+                           **CORR2D_MATMUL_HELD},
+    "corr2d_matmul_row_vector": {
+        "corr2d_matmul::matches_conv2d[cpu]": Formatted(hints.HINT_ONE_ROW), **CORR2D_MATMUL_HELD},
+    "corr2d_matmul_swapped_reshape": {
+        "corr2d_matmul::matches_conv2d[cpu]": Formatted(hints.HINT_ONE_ROW), **CORR2D_MATMUL_HELD},
+    # Right values in another dtype: only keeps_dtype is lost (or, for a helper, what raises on it).
+    "im2col_float": {
+        "im2col::keeps_dtype[cpu]": IM2COL_FLOAT32,
+        "corr2d_matmul::matches_conv2d[cpu]": IM2COL_IS_FLOAT32,
+        "corr2d_matmul::keeps_dtype[cpu]": IM2COL_IS_FLOAT32,
+        "corr2d_matmul::one_matmul[cpu]": HELD_BACK,
+        "corr2d_matmul::vectorized[cpu]": HELD_BACK,
+    },
+    "kernel_matrix_float32_basis": {"kernel_matrix::keeps_dtype[cpu]": hints.HINT_DTYPE["float32"].format(
+        name="kernel_matrix", source="K", actual="float32", expected="float64") + hints.WHY_LOWERING_DTYPE},
+    "corr2d_matmul_double": {"corr2d_matmul::keeps_dtype[cpu]": hints.HINT_DTYPE["float64"].format(
+        name="corr2d_matmul", source="X", actual="float64", expected="float32")},
+    "conv2d_matmul_float": {"conv2d_matmul::keeps_dtype[cpu]": hints.HINT_DTYPE["float32"].format(
+        name="conv2d_matmul", source="X", actual="float32", expected="float64")},
     # Loops hidden from the operation counter: right values, and counts that do not grow; the
     # witness beside the counter fails them (tests/test_pack_matmul_forged.py: the messages).
     "im2col_hidden_disable_torch_function": {
-        "im2col::vectorized[cpu]": hints.HINT_CHANGED,
-        "kernel_matrix::vectorized[cpu]": hints.HINT_UNSEEN,
+        "im2col::vectorized[cpu]": ops.HINT_CHANGED,
+        "kernel_matrix::vectorized[cpu]": ops.HINT_UNSEEN,
         "corr2d_matmul::one_matmul[cpu]": IM2COL_HIDES,
         "corr2d_matmul::vectorized[cpu]": IM2COL_HIDES,
     },
     "corr2d_matmul_hidden_disable_torch_function": {
-        "corr2d_matmul::one_matmul[cpu]": hints.HINT_UNSEEN,
-        "corr2d_matmul::vectorized[cpu]": hints.HINT_UNSEEN,
+        "corr2d_matmul::one_matmul[cpu]": ops.HINT_UNSEEN,
+        "corr2d_matmul::vectorized[cpu]": ops.HINT_UNSEEN,
     },
     "im2col_hidden_views": {
-        "im2col::vectorized[cpu]": hints.HINT_VIEWS,
+        "im2col::vectorized[cpu]": ops.HINT_VIEWS,
         "corr2d_matmul::vectorized[cpu]": IM2COL_HIDES,
     },
     "im2col_numpy": {
-        "im2col::vectorized[cpu]": hints.HINT_UNSEEN,
-        "kernel_matrix::vectorized[cpu]": hints.HINT_ENTERED,
+        "im2col::vectorized[cpu]": ops.HINT_UNSEEN,
+        "kernel_matrix::vectorized[cpu]": ops.HINT_ENTERED,
         "corr2d_matmul::one_matmul[cpu]": IM2COL_HIDES,
         "corr2d_matmul::vectorized[cpu]": IM2COL_HIDES,
     },
     "corr2d_matmul_numpy": {
-        "corr2d_matmul::one_matmul[cpu]": hints.HINT_ENTERED,
-        "corr2d_matmul::vectorized[cpu]": hints.HINT_ENTERED,
+        "corr2d_matmul::one_matmul[cpu]": ops.HINT_ENTERED,
+        "corr2d_matmul::vectorized[cpu]": ops.HINT_ENTERED,
     },
     "im2col_pop_mode": {
-        "im2col::vectorized[cpu]": hints.HINT_UNSEEN,
-        "kernel_matrix::vectorized[cpu]": hints.HINT_SWITCHED_OFF,
+        "im2col::vectorized[cpu]": ops.HINT_UNSEEN,
+        "kernel_matrix::vectorized[cpu]": ops.HINT_SWITCHED_OFF,
         "corr2d_matmul::one_matmul[cpu]": IM2COL_HIDES,
         "corr2d_matmul::vectorized[cpu]": IM2COL_HIDES,
     },
@@ -136,11 +196,11 @@ EXPECTED: dict[str, dict[str, str | None]] = {
     "im2col_disable_subclass": {
         "im2col::vectorized[cpu]": NOT_VECTORIZED,
         "kernel_matrix::vectorized[cpu]": NOT_VECTORIZED,
-        "corr2d_matmul::vectorized[cpu]": hints.HINT_USES_SLOW_IM2COL,
+        "corr2d_matmul::vectorized[cpu]": ops.HINT_USES_SLOW_IM2COL,
     },
     "corr2d_matmul_aten": {
         "kernel_matrix::vectorized[cpu]": NOT_VECTORIZED,
-        "corr2d_matmul::one_matmul[cpu]": hints.HINT_PER_POSITION,
+        "corr2d_matmul::one_matmul[cpu]": ops.HINT_PER_POSITION.format(count=24, positions=24),
         "corr2d_matmul::vectorized[cpu]": NOT_VECTORIZED,
     },
 }
@@ -177,18 +237,19 @@ def has_cuda() -> bool:
 def test_when_the_solution_is_graded_then_every_matmul_check_passes(path: Path) -> None:
     result = grade_here(path)
     statuses = mine(result)
-    assert len(statuses) == 8 and set(statuses.values()) == {"passed"}, lost_in(result, *SECTION)
+    assert len(statuses) == 12 and set(statuses.values()) == {"passed"}, lost_in(result, *SECTION)
     bonus = [c for c in result.checks if c.bonus and c.device == "cpu"]
-    assert [c.item_id for c in bonus] == ["conv2d_matmul::matches_conv2d[cpu]"]
-    assert bonus[0].status == "passed"
+    assert [c.item_id for c in bonus] == ["conv2d_matmul::matches_conv2d[cpu]",
+                                          "conv2d_matmul::keeps_dtype[cpu]"]
+    assert {c.status for c in bonus} == {"passed"}
 
 
 @pytest.mark.parametrize("path", [PACK.stub_module, PACK.stub_notebook], ids=["module", "notebook"])
-def test_when_the_stub_is_graded_then_every_matmul_check_fails_as_not_implemented(path: Path) -> None:
+def test_when_the_stub_is_graded_then_every_matmul_check_is_not_answered(path: Path) -> None:
     result = grade_here(path)
     ran = [c for c in result.checks if c.exercise in SECTION and c.status != "skipped"]
-    assert len(ran) == 8
-    assert all(c.status == "failed" and NOT_IMPLEMENTED in c.message for c in ran), \
+    assert len(ran) == 12
+    assert all(c.status == "unanswered" and NOT_IMPLEMENTED in c.message for c in ran), \
         [c.message for c in ran]
     assert all(c.hint is None for c in ran)  # no helper is blamed for an unfilled slot
 
@@ -259,7 +320,7 @@ def test_when_im2col_gives_wrong_patches_then_corr2d_matmul_built_on_it_fails_an
         assert EXPECTED[name]["corr2d_matmul::matches_conv2d[cpu]"] == BLAME_IM2COL, name
     slow = [name for name in EXPECTED if EXPECTED[name].get("im2col::vectorized[cpu]") == NOT_VECTORIZED]
     assert slow and all(
-        EXPECTED[name]["corr2d_matmul::vectorized[cpu]"] == hints.HINT_USES_SLOW_IM2COL
+        EXPECTED[name]["corr2d_matmul::vectorized[cpu]"] == ops.HINT_USES_SLOW_IM2COL
         # one product is still one product: held back at most, beside a wrong value
         and EXPECTED[name].get("corr2d_matmul::one_matmul[cpu]", HELD_BACK) is HELD_BACK for name in slow)
     # An im2col that hides operations hides them inside corr2d_matmul's counted calls too: the
@@ -269,7 +330,7 @@ def test_when_im2col_gives_wrong_patches_then_corr2d_matmul_built_on_it_fails_an
     assert len(hiding) >= 4
     for name in hiding:
         assert EXPECTED[name]["corr2d_matmul::vectorized[cpu]"] == IM2COL_HIDES, name
-        views = EXPECTED[name]["im2col::vectorized[cpu]"] == hints.HINT_VIEWS
+        views = EXPECTED[name]["im2col::vectorized[cpu]"] == ops.HINT_VIEWS
         assert EXPECTED[name].get("corr2d_matmul::one_matmul[cpu]") == (None if views else IM2COL_HIDES)
 
 
@@ -280,17 +341,17 @@ def test_when_a_lowering_is_built_in_a_loop_then_the_counts_and_times_are_shown(
     checks = {c.item_id: c for c in result.checks}
     im2col = checks["im2col::vectorized[cpu]"]
     assert im2col.details is not None
-    small, large = as_mapping(im2col.details[hints.DETAIL_OPS]).values()
+    small, large = as_mapping(im2col.details[ops.DETAIL_OPS]).values()
     assert isinstance(small, int) and isinstance(large, int)
     assert small < large  # grows with the image: one round of operations per output position
-    assert im2col.message == hints.NOT_VECTORIZED.format(
+    assert im2col.message == ops.NOT_VECTORIZED.format(
         call="im2col(X, (3, 2))", small=small, large=large,
-        small_size=hints.ON_IMAGE.format(size=8), large_size=hints.ON_IMAGE.format(size=16))
+        small_size=ops.ON_IMAGE.format(size=8), large_size=ops.ON_IMAGE.format(size=16))
     assert checks["corr2d_matmul::one_matmul[cpu]"].status == "passed"
     timed = checks["corr2d_matmul::vectorized[cpu]"].details
     assert timed is not None
-    times = as_mapping(timed[hints.DETAIL_SECONDS])
-    assert set(times) == {hints.TIMED_STUDENT, hints.TIMED_REFERENCE}
+    times = as_mapping(timed[ops.DETAIL_SECONDS])
+    assert set(times) == {ops.TIMED_STUDENT, ops.TIMED_REFERENCE}
     assert all(isinstance(t, float) and t > 0 for t in times.values())
 
 
@@ -300,10 +361,10 @@ def test_when_the_solution_is_vectorized_then_its_counts_are_shown_and_equal() -
                   "corr2d_matmul::vectorized[cpu]"):
         found = {c.item_id: c for c in result.checks}[check]
         assert found.details is not None
-        small, large = as_mapping(found.details[hints.DETAIL_OPS]).values()
+        small, large = as_mapping(found.details[ops.DETAIL_OPS]).values()
         assert isinstance(large, int) and small == large > 0
     one = {c.item_id: c for c in result.checks}["corr2d_matmul::one_matmul[cpu]"]
-    assert one.details is not None and one.details[hints.DETAIL_MATMULS] == {"matmul": 1}
+    assert one.details is not None and one.details[ops.DETAIL_MATMULS] == {"matmul": 1}
 
 
 def test_when_products_are_taken_per_position_then_the_message_counts_them(
@@ -311,7 +372,7 @@ def test_when_products_are_taken_per_position_then_the_message_counts_them(
 ) -> None:
     result = grade_section(variant(f"{FOLDER}/corr2d_matmul_per_row"))
     lost = lost_in(result, *SECTION)["corr2d_matmul::one_matmul[cpu]"]
-    assert lost.message == hints.MATMUL_COUNT.format(H=6, W=7, h=3, w=2, count=24, names="matmul x 24")
+    assert lost.message == ops.MATMUL_COUNT.format(H=6, W=7, h=3, w=2, count=24, names="matmul x 24")
 
 
 @pytest.mark.parametrize(("name", "check", "shape"), [
@@ -333,6 +394,129 @@ def test_when_a_lowering_is_wrong_then_a_small_example_is_exhibited_beside_the_t
 def test_when_a_lowering_is_right_then_nothing_is_exhibited() -> None:
     result = grade_section(PACK.solution_module)
     assert all(c.exhibits == () for c in result.checks if c.exercise in SECTION)
+
+
+# --- a single row or another wrong shape: the expected shape, and why, with the sizes -------------
+def _first_case(salt: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first input a values check tries (cases(ctx, salt) at seed 0): where a wrong shape fails."""
+    X, K = cases(check_context(), salt)[0]
+    return X, K
+
+
+def _sizes(X: torch.Tensor, K: torch.Tensor, shape: tuple[int, ...]) -> dict[str, object]:
+    (H, W), (h, w) = X.shape, K.shape
+    return {"H": H, "W": W, "h": h, "w": w, "out_h": H - h + 1, "out_w": W - w + 1,
+            "positions": (H - h + 1) * (W - w + 1), "taps": h * w, "pixels": H * W,
+            "shape": str(shape)}
+
+
+@pytest.mark.parametrize(("name", "check", "salt", "template", "shape"), [
+    ("kernel_matrix_first_row", "kernel_matrix::matches_corr2d[cpu]", 200, hints.HINT_W_ONE_ROW,
+     lambda H, W, out_h, out_w, h, w: (1, H * W)),
+    ("kernel_matrix_flat_canvas", "kernel_matrix::matches_corr2d[cpu]", 200, hints.HINT_W_ONE_ROW,
+     lambda H, W, out_h, out_w, h, w: (H * W,)),
+    ("im2col_unfold_not_flattened", "im2col::rows_are_patches[cpu]", 100,
+     hints.HINT_IM2COL_NOT_FLATTENED, lambda H, W, out_h, out_w, h, w: (out_h, out_w, h, w)),
+    ("corr2d_matmul_flat", "corr2d_matmul::matches_conv2d[cpu]", 300, hints.HINT_NOT_RESHAPED,
+     lambda H, W, out_h, out_w, h, w: (out_h * out_w,)),
+    ("corr2d_matmul_row_vector", "corr2d_matmul::matches_conv2d[cpu]", 300, hints.HINT_ONE_ROW,
+     lambda H, W, out_h, out_w, h, w: (1, out_h * out_w)),
+])
+def test_when_a_lowering_has_the_wrong_shape_then_the_hint_says_which_shape_and_why_with_the_sizes(
+    name: str, check: str, salt: int, template: str, shape: Callable[..., tuple[int, ...]],
+    variant: Callable[[str], Path],
+) -> None:
+    X, K = _first_case(salt)
+    (H, W), (h, w) = X.shape, K.shape
+    returned = shape(H=H, W=W, out_h=H - h + 1, out_w=W - w + 1, h=h, w=w)
+    lost = lost_in(grade_section(variant(f"{FOLDER}/{name}")), *SECTION)[check]
+    assert lost.hint == template.format(line="row", **_sizes(X, K, returned))
+    assert f"has shape {returned}; expected" in lost.message
+
+
+def test_when_patches_are_a_single_row_then_the_hint_says_one_row_per_output_position() -> None:
+    X, K = torch.randn(5, 7, dtype=torch.float64), torch.randn(3, 2, dtype=torch.float64)
+    truth = patches(X, (3, 2), torch.device("cpu"))
+    one_row = wrap(truth.reshape(1, -1), "float64")
+    assert im2col_shape_hint(one_row, truth, (5, 7), (3, 2)) == hints.HINT_IM2COL_ONE_ROW.format(
+        **_sizes(X, K, (1, 108)))
+    assert im2col_shape_hint(wrap(truth, "float64"), truth, (5, 7), (3, 2)) is None
+    assert output_shape_hint(wrap(torch.zeros(15), "float64"), truth[:, 0].reshape(3, 6), (5, 7),
+                             (3, 2)) == hints.HINT_OUTPUT_SHAPE.format(**_sizes(X, K, (15,)))
+
+
+# --- dtype is its own check -----------------------------------------------------------------------
+#: Variants whose function returns the right values in another dtype, and the exercise they answer.
+OTHER_DTYPE = {"im2col_float": "im2col", "im2col_loop_book": "im2col",
+               "kernel_matrix_float32_basis": "kernel_matrix", "corr2d_matmul_double": "corr2d_matmul",
+               "conv2d_matmul_float": "conv2d_matmul"}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_DTYPE))
+def test_when_the_values_are_right_in_another_dtype_then_only_keeps_dtype_is_lost_for_them(name: str) -> None:
+    exercise = OTHER_DTYPE[name]
+    lost = {k for k in EXPECTED[name] if k.startswith(f"{exercise}::")}
+    assert f"{exercise}::keeps_dtype[cpu]" in lost
+    assert not any(k.startswith((f"{exercise}::rows_are_patches", f"{exercise}::matches")) for k in lost)
+
+
+# --- operands far larger than needed: a note, never a verdict -------------------------------------
+DENSE = sorted(p.stem for p in (VARIANTS / FOLDER).glob("ok_dense_*.py"))
+DENSE_EXERCISE = {"ok_dense_corr2d_matmul_toeplitz": "corr2d_matmul",
+                  "ok_dense_corr2d_matmul_full": "corr2d_matmul", "ok_dense_im2col_masks": "im2col"}
+
+
+class _Details:
+    """What a check reports for information, recorded (``note_dense`` needs nothing else of a
+    context)."""
+
+    def __init__(self) -> None:
+        self.details: dict[str, object] = {}
+
+    def detail(self, key: str, value: object) -> None:
+        self.details[key] = value
+
+
+def _growth(largest: int | None) -> matmul_ops.Growth:
+    findings = {} if largest is None else {matmul_ops.LARGEST: largest}
+    call = matmul_ops.Counted({"unfold": 2, "reshape": 1}, findings, 1260)
+    return matmul_ops.Growth(call, call)
+
+
+@pytest.mark.parametrize(("largest", "noted"), [
+    (None, False), (1260, False), (8 * 1260, False), (8 * 1260 + 1, True), (210 * 256, True)])
+def test_when_a_call_handles_a_tensor_far_larger_than_the_patches_then_it_gets_a_note(
+    largest: int | None, noted: bool
+) -> None:
+    recorded = _Details()
+    matmul_ops.note_dense(recorded, _growth(largest), "corr2d_matmul",  # type: ignore[arg-type]
+                          hints.CORR2D_MATMUL_CALL, matmul_ops.patch_elements(matmul_ops.LARGE))
+    assert (ops.DETAIL_DENSE in recorded.details) == noted
+    if noted:
+        what, cheaper = ops.DENSE_NEEDS["corr2d_matmul"]
+        assert recorded.details[ops.DETAIL_DENSE] == ops.NOTE_DENSE.format(
+            call="corr2d_matmul(X, K)", size=ops.ON_IMAGE.format(size=16), largest=largest,
+            factor=matmul_ops.DENSE_FACTOR, needed=1260, what=what, cheaper=cheaper)
+
+
+def test_when_the_dense_fixtures_exist_then_each_answers_a_function_with_a_note() -> None:
+    assert sorted(DENSE_EXERCISE) == DENSE and len(DENSE) >= 3
+    assert set(DENSE) <= set(ACCEPTED)  # correct: full marks (the test of the accepted lowerings)
+
+
+@pytest.mark.xfail(strict=True, reason="the probe's counter does not report the largest tensor yet"
+                   " (grader/probe/counting.py: '!largest', matmul_ops.LARGEST)")
+def test_when_a_correct_lowering_builds_dense_operands_then_its_vectorized_check_notes_it_and_costs_nothing(
+    variant: Callable[[str], Path]
+) -> None:
+    for name, exercise in DENSE_EXERCISE.items():
+        result = grade_section(variant(f"{FOLDER}/{name}"))
+        assert lost_in(result, *SECTION) == {}
+        check = {c.item_id: c for c in result.checks}[f"{exercise}::vectorized[cpu]"]
+        assert check.details is not None and ops.DETAIL_DENSE in check.details, name
+        assert ops.DETAIL_LARGEST in check.details
+    solution = grade_section(PACK.solution_module)
+    assert not any(c.details and ops.DETAIL_DENSE in c.details for c in solution.checks)
 
 
 # --- the op counter: every spelling of a matrix product counts once --------------------------------

@@ -62,6 +62,8 @@ IM2COL = Exercise(
     checks=(
         Check("rows_are_patches", "Each row is a flattened patch, in row-major order", 1,
               "im2col_rows_are_patches", TENSOR_DEVICES, needs=("im2col",)),
+        Check("keeps_dtype", "Keeps X's dtype", 1, "im2col_keeps_dtype", TENSOR_DEVICES,
+              needs=("im2col",), requires=("rows_are_patches",)),
         Check("vectorized", "Dispatches as many torch operations on a large image as on a small one",
               1, "im2col_vectorized", ANY_DEVICE, needs=("im2col",), requires=("rows_are_patches",)),
     ),
@@ -73,6 +75,8 @@ KERNEL_MATRIX = Exercise(
     checks=(
         Check("matches_corr2d", "W @ X.reshape(-1) equals corr2d(X, K).reshape(-1)", 1,
               "kernel_matrix_matches_corr2d", TENSOR_DEVICES, needs=("kernel_matrix",)),
+        Check("keeps_dtype", "Keeps K's dtype", 1, "kernel_matrix_keeps_dtype", TENSOR_DEVICES,
+              needs=("kernel_matrix",), requires=("matches_corr2d",)),
         Check("vectorized", "Dispatches as many torch operations for a large input as for a small"
               " one", 1, "kernel_matrix_vectorized", ANY_DEVICE, needs=("kernel_matrix",),
               requires=("matches_corr2d",)),
@@ -85,6 +89,8 @@ CORR2D_MATMUL = Exercise(
     checks=(
         Check("matches_conv2d", "Agrees with torch's conv2d, edge cases included", 1,
               "corr2d_matmul_matches_conv2d", TENSOR_DEVICES, needs=("corr2d_matmul",)),
+        Check("keeps_dtype", "Keeps the inputs' dtype", 1, "corr2d_matmul_keeps_dtype",
+              TENSOR_DEVICES, needs=("corr2d_matmul",), requires=("matches_conv2d",)),
         Check("one_matmul", "Computes the result with exactly one matrix multiplication", 1,
               "corr2d_matmul_one_matmul", ANY_DEVICE, needs=("corr2d_matmul",),
               requires=("matches_conv2d",)),
@@ -101,6 +107,8 @@ CONV2D_MATMUL = Exercise(
         Check("matches_conv2d", "Bonus: agrees with torch's conv2d on batches, channels, stride"
               " and padding", 2, "conv2d_matmul_matches_conv2d", TENSOR_DEVICES,
               needs=("conv2d_matmul",), bonus=True),
+        Check("keeps_dtype", "Bonus: keeps the inputs' dtype", 1, "conv2d_matmul_keeps_dtype",
+              TENSOR_DEVICES, needs=("conv2d_matmul",), requires=("matches_conv2d",), bonus=True),
     ),
 )
 

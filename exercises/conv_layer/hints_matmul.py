@@ -1,7 +1,10 @@
-"""Every sentence the matrix-multiplication checks (exercises.md section 3) say: verdicts and hints.
+"""Every sentence the values and dtype checks of the matrix-multiplication section (exercises.md
+section 3) say: verdicts and hints. What the operation counts say is in ``hints_matmul_ops``.
 
 Tests import these constants, so rewording one cannot silently break them. A hint names a known
-misconception and says what to do about it; templates are filled in by the checks.
+misconception and says what to do about it, and claims only what its check verified (a hint that
+says "your values are right" is given only where they were compared); templates are filled in by
+the checks, with the sizes of the failing input where a shape is explained.
 """
 
 from __future__ import annotations
@@ -13,10 +16,25 @@ KERNEL_MATRIX_PRODUCT = "kernel_matrix(K, {input_shape}) @ X.reshape(-1)"
 CORR2D_MATMUL_CALL = "corr2d_matmul(X, K)"
 CONV2D_MATMUL_CALL = "conv2d_matmul(X, K, stride={stride}, padding={padding})"
 
-# --- 3a. im2col ----------------------------------------------------------------------------------
+# --- 3a. im2col: its layout, and the shape it must have ------------------------------------------
+#: The shape hints are filled with the failing input's sizes: H, W (the image), h, w (the kernel),
+#: out_h, out_w, positions (= out_h * out_w), taps (= h * w), pixels (= H * W), shape (theirs).
 HINT_IM2COL_SHAPE = (
-    "im2col has one row per output position and one column per kernel element: shape"
-    " ((H - h + 1) * (W - w + 1), h * w)"
+    "im2col(X, ({h}, {w})) on a {H} x {W} image has one row per output position, ({H} - {h} + 1) x"
+    " ({W} - {w} + 1) = {positions} of them, and one column per kernel element, {h} x {w} = {taps}:"
+    " shape ({positions}, {taps}), so that im2col(X, K.shape) @ K.reshape(-1) gives every output"
+    " at once; yours has shape {shape}"
+)
+HINT_IM2COL_ONE_ROW = (
+    "your im2col is a single row (shape {shape}): im2col(X, ({h}, {w})) on a {H} x {W} image needs"
+    " one row per output position, ({H} - {h} + 1) x ({W} - {w} + 1) = {positions} rows, each a"
+    " {h} x {w} patch flattened to {taps} values, so that one product with K.reshape(-1) gives all"
+    " {positions} outputs"
+)
+HINT_IM2COL_NOT_FLATTENED = (
+    "your patches are right but still arranged as {shape}, the (out_h, out_w, h, w) layout that"
+    " X.unfold(0, h, 1).unfold(1, w, 1) gives: reshape them to ({positions}, {taps}), one row per"
+    " patch, so that they can be multiplied by K.reshape(-1)"
 )
 HINT_IM2COL_TRANSPOSED = (
     "your patches are the columns (the layout of torch's F.unfold): im2col has one row per patch,"
@@ -33,31 +51,63 @@ HINT_PATCH_FLATTEN = (
 
 # --- 3b. kernel_matrix ---------------------------------------------------------------------------
 HINT_W_SHAPE = (
-    "W has one row per output position and one column per input pixel: shape"
-    " ((H - h + 1) * (W - w + 1), H * W)"
+    "kernel_matrix(K, ({H}, {W})) for a {h} x {w} kernel has one row per output position,"
+    " ({H} - {h} + 1) x ({W} - {w} + 1) = {positions} of them, and one column per input pixel,"
+    " {H} x {W} = {pixels}: shape ({positions}, {pixels}), so that W @ X.reshape(-1) is"
+    " corr2d(X, K).reshape(-1); yours has shape {shape}"
+)
+HINT_W_ONE_ROW = (
+    "your W is a single row (shape {shape}), one output's worth: W @ X.reshape(-1) must give all"
+    " {positions} outputs at once, so W has one row per output position ({H} - {h} + 1) x"
+    " ({W} - {w} + 1) = {positions} and one column per input pixel ({H} x {W} = {pixels}), each row"
+    " the kernel placed at one position of the image and flattened"
 )
 HINT_W_TRANSPOSED = (
     "your W is transposed: it has one row per output position and one column per input pixel,"
     " shape (out_h * out_w, H * W), so that W @ X.reshape(-1) is the flattened output"
 )
 
-# --- dtype and device of a lowering, and the flipped kernel -----------------------------------------
-HINT_LOWERING_DTYPE = (
-    "{name} must keep the dtype of {source} (float64 in, float64 out; float32 in, float32 out), or"
-    " the matrix multiplication with the other operand fails on mixed dtypes: if you fill a new"
-    " tensor, make it with torch.zeros(shape, dtype={source}.dtype, device={source}.device)"
-)
-HINT_OUTPUT_DTYPE = (
-    "{name} must return the inputs' dtype (float64 in, float64 out; float32 in, float32 out):"
-    " compute in X's dtype, with no .float(), .double() or default-dtype torch.zeros on the way"
+# --- the flipped kernel, and the device ----------------------------------------------------------
+HINT_FLIPPED = (
+    "your result is a convolution (the kernel flipped in both axes); cross-correlation, like"
+    " torch's conv2d, multiplies each patch by the kernel as it is, without flipping"
 )
 HINT_KEEP_DEVICE = (
     "{name} must return its result on {source}'s device (a CUDA input gives a CUDA output): make"
     " new tensors with device={source}.device and do not move the result with .cpu()"
 )
-HINT_FLIPPED = (
-    "your result is a convolution (the kernel flipped in both axes); cross-correlation, like"
-    " torch's conv2d, multiplies each patch by the kernel as it is, without flipping"
+
+# --- keeps_dtype, for all four -------------------------------------------------------------------
+#: The hint for the dtype a lowering returned instead of its input's, by what it returned:
+#: float32 for float64, float64 for float32, an integer dtype, or anything else.
+HINT_DTYPE = {
+    "float32": (
+        "{name} returned float32 for a float64 {source}: float32 is torch's default, so a tensor"
+        " made without dtype= (torch.zeros(shape), torch.tensor(values), torch.eye(n)) or a"
+        " .float() on the way drops float64; make new tensors with dtype={source}.dtype, or with"
+        " {source}.new_zeros(shape)"
+    ),
+    "float64": (
+        "{name} returned float64 for a float32 {source}: something on the way made it float64 (a"
+        " .double(), a tensor made with dtype=torch.float64, values that came through numpy, whose"
+        " default is float64); keep {source}'s dtype"
+    ),
+    "integer": (
+        "{name} returned {actual}, an integer dtype, for a {expected} {source}: an integer tensor"
+        " (torch.arange or an index without dtype=, a .long() or .int()) was filled or returned"
+        " instead of {source}'s values; keep {source}'s dtype"
+    ),
+    "other": "{name} returned {actual} for a {expected} {source}: keep {source}'s dtype",
+}
+#: Why a lowering's dtype matters, after the hint of a lowering (im2col, kernel_matrix).
+WHY_LOWERING_DTYPE = (
+    "; a lowering in another dtype than the other operand also breaks the matrix multiplication,"
+    " which needs both in one dtype"
+)
+HINT_HELPER_DTYPE = (
+    "your {helper} returns {actual} for a float64 input (see its keeps_dtype check), and a matrix"
+    " product of mixed dtypes raises or drops float64: if corr2d_matmul builds on it, fix the"
+    " dtype in {helper}"
 )
 
 # --- shown beside a failure of im2col or kernel_matrix ------------------------------------------
@@ -76,129 +126,30 @@ EXHIBIT_NOTE = {
     "kernel_matrix": "one row per output position, one column per input pixel",
 }
 
-# --- 3c. corr2d_matmul -----------------------------------------------------------------------------
+# --- 3c. corr2d_matmul's values and shape --------------------------------------------------------
 HINT_NOT_RESHAPED = (
-    "the matrix product is a vector of out_h * out_w values, one per output position in row-major"
-    " order: reshape it to (H - h + 1, W - w + 1)"
+    "your values are right but flat: the matrix product is a vector of {positions} outputs, one per"
+    " output position in row-major order; reshape it to corr2d's shape, (H - h + 1, W - w + 1) ="
+    " ({out_h}, {out_w})"
+)
+HINT_ONE_ROW = (
+    "your values are the right outputs in row-major order, but all in one {line} of shape {shape}:"
+    " corr2d's output has one row per vertical position of the kernel and one column per"
+    " horizontal one, shape (H - h + 1, W - w + 1) = ({out_h}, {out_w}); reshape it to that"
+)
+HINT_RESHAPED_WRONG = (
+    "your values are the right outputs in row-major order, but reshaped to {shape}: corr2d's output"
+    " has one row per vertical position of the kernel and one column per horizontal one, H - h + 1"
+    " = {out_h} rows and W - w + 1 = {out_w} columns; reshape to ({out_h}, {out_w})"
+)
+HINT_OUTPUT_SHAPE = (
+    "corr2d_matmul(X, K) returns what corr2d returns: one value per position of the {h} x {w}"
+    " kernel on the {H} x {W} image, shape (H - h + 1, W - w + 1) = ({out_h}, {out_w}); yours has"
+    " shape {shape}"
 )
 HINT_USES_HELPER = (
-    "your {helper} fails its own check on a small input (see the {helper} checks): if"
-    " corr2d_matmul builds on it, fix {helper} first"
-)
-MATMUL_COUNT = (
-    "corr2d_matmul(X, K) on a {H} x {W} image with a {h} x {w} kernel ran {count} matrix"
-    " multiplications ({names}); expected exactly one"
-)
-NO_MATMUL = (
-    "corr2d_matmul(X, K) on a {H} x {W} image with a {h} x {w} kernel ran no matrix"
-    " multiplication; expected exactly one"
-)
-CONVOLUTION_CALLED = (
-    "corr2d_matmul(X, K) ran no matrix multiplication but {names}: torch's convolution computed the"
-    " result"
-)
-HINT_NO_MATMUL = (
-    "products summed elementwise ((patch * K).sum() at each position, or (patches *"
-    " K.reshape(-1)).sum(1)) give the right numbers but are no matrix multiplication: multiply"
-    " once, im2col(X, K.shape) @ K.reshape(-1)"
-)
-HINT_PER_POSITION = (
-    "one product per output position (a Python loop of dot products) is many matrix"
-    " multiplications: stack the patches into one matrix and multiply it once,"
-    " im2col(X, K.shape) @ K.reshape(-1)"
-)
-HINT_SEVERAL_MATMULS = (
-    "one matrix multiplication is enough for the whole output: im2col(X, K.shape) @ K.reshape(-1)"
-    " or kernel_matrix(K, X.shape) @ X.reshape(-1), then a reshape"
-)
-HINT_USES_CONVOLUTION = (
-    "the exercise is to express the cross-correlation as a matrix product: build the patches"
-    " (im2col) or the kernel matrix and multiply once, without torch's convolution"
-)
-
-# --- vectorized, for all three -----------------------------------------------------------------------
-NOT_VECTORIZED = (
-    "{call} dispatched {small} torch operations {small_size} and {large} {large_size}, with the"
-    " same kernel; a vectorized lowering dispatches as many at both sizes"
-)
-ON_IMAGE = "with X of shape ({size}, {size})"
-FOR_INPUT = "for input_shape ({size}, {size})"
-HINT_NOT_VECTORIZED = (
-    "a Python loop over the output positions (filling the matrix row by row, or one product per"
-    " position) can be a correct lowering, but it is not vectorized: its number of torch"
-    " operations grows with the image (the counts at the two sizes and the times are in the"
-    " details); build the matrix with tensor operations (X.unfold, indexing with torch.arange,"
-    " as_strided) so the count stays the same"
-)
-HINT_USES_SLOW_IM2COL = (
-    "your im2col is not vectorized (its operation count grows with the image too, see its"
-    " vectorized check): if corr2d_matmul builds on it, vectorize im2col and this passes as well"
-)
-DETAIL_OPS = "torch operations dispatched"
-DETAIL_OPS_BY_NAME = "torch operations by name"
-DETAIL_MATMULS = "matrix multiplications"
-DETAIL_CONVOLUTIONS = "torch convolutions"
-DETAIL_SECONDS = "seconds on a 64 x 64 image with a 3 x 3 kernel (for information, never judged)"
-TIMED_STUDENT = "corr2d_matmul"
-TIMED_REFERENCE = "the book's double-loop corr2d"
-TIMING_FAILED = "did not finish: {message}"
-SIZE_LABEL = "{size} x {size}"
-
-# --- operations hidden from the counter (vectorized, for all three, and one_matmul) ---------------
-NOT_VECTORIZED_HIDDEN = (
-    "{call} {size} hid operations from the torch operation counter: {found}; a lowering whose"
-    " operations the counter does not see cannot be shown to be vectorized"
-)
-MATMUL_HIDDEN = (
-    "corr2d_matmul(X, K) on a {H} x {W} image with a {h} x {w} kernel hid operations from the torch"
-    " operation counter: {found}; it cannot tell how many matrix multiplications made the result"
-)
-FOUND_SWITCHED_OFF = "the counter was no longer on when the call returned"
-FOUND_CHANGED = "{count} tensor(s) changed by operations it did not see"
-FOUND_UNSEEN = "{count} tensor(s) used or returned that no operation it saw had made"
-FOUND_ENTERED = (
-    "{count} floating-point numbers taken into torch from numpy arrays or Python lists, for a result"
-    " of {numel} elements"
-)
-FOUND_VIEWS = "views made out of its sight: {small} {small_size} and {large} {large_size}"
-FOUND_NOTHING_COUNTED = "a tensor came back, and the counter saw no torch operation at all"
-HINT_SWITCHED_OFF = (
-    "the check found its operation counter taken off torch's mode stack when your function"
-    " returned: code that pops or exits the torch function mode it runs under hides every operation"
-    " after it. Leave the mode alone and write the lowering with ordinary, vectorized torch"
-    " operations (X.unfold, indexing with torch.arange, as_strided)"
-)
-HINT_CHANGED = (
-    "the check found tensors whose values changed while its operation counter was not looking:"
-    " writes under torch._C.DisableTorchFunction(), with the counting mode popped, or through"
-    " .numpy() or .data are not counted. Fill tensors with ordinary torch operations, and vectorize"
-    " the loop (X.unfold, indexing with torch.arange, as_strided) instead of hiding it"
-)
-HINT_UNSEEN = (
-    "the check found that your function used or returned tensors that no operation its counter saw"
-    " had made: made with torch functions switched off (torch._C.DisableTorchFunction(), the"
-    " counting mode popped) or outside torch (numpy, then torch.from_numpy). Compute the lowering"
-    " with ordinary, vectorized torch operations (X.unfold, indexing with torch.arange, as_strided)"
-)
-HINT_ENTERED = (
-    "the check found your function taking as many numbers into torch from numpy arrays or Python"
-    " lists as its result has elements: the values were computed outside torch (a numpy or Python"
-    " loop, then torch.tensor), where no operation can be counted. Compute them from X with"
-    " vectorized torch operations (X.unfold, indexing with torch.arange, as_strided)"
-)
-HINT_VIEWS = (
-    "the check found more tensor views made out of its counter's sight on the larger image (slices"
-    " taken under torch._C.DisableTorchFunction() or with the counting mode popped): a hidden Python"
-    " loop over the output positions. Take every window at once (X.unfold, as_strided) instead"
-)
-HINT_NOTHING_COUNTED = (
-    "the check found that your function returned a tensor without a single torch operation its"
-    " counter could see: they ran with torch functions switched off. Write the lowering with"
-    " ordinary, vectorized torch operations (X.unfold, indexing with torch.arange, as_strided)"
-)
-HINT_HELPER_HIDES = (
-    "your {helper} hides operations from the counter as well (see its vectorized check): if"
-    " corr2d_matmul builds on it, write {helper} with ordinary torch operations and this passes too"
+    "your {helper} does not return the right values on a small input of its own (see its"
+    " checks): if corr2d_matmul builds on it, fix {helper} first"
 )
 
 # --- 3d. conv2d_matmul (bonus) -------------------------------------------------------------------

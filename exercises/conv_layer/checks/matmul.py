@@ -11,9 +11,15 @@ hidden from it: the probe's counter is also a witness of where every tensor came
 ``kernel_matrix``): when it fails and one of those fails (or hides operations) on a small input of
 its own, the hint says to fix that first.
 
+Dtype is its own idea: each function has a keeps_dtype check, so a lowering whose values are
+right in another dtype loses only that one. A lowering of the wrong shape is told which shape is
+expected and why (``matmul_shapes``); one that handles a tensor far larger than the patches (a
+dense kernel matrix behind corr2d_matmul) gets a note, for information, on its vectorized check.
+
 One module per concern: the checks of the lowerings (3a, 3b) in ``matmul_lowerings``, of
-``corr2d_matmul`` (3c) in ``matmul_corr2d`` and of the bonus (3d) in ``matmul_bonus``; the inputs
-and truths they share in ``matmul_cases``, the counting of operations in ``matmul_ops``.
+``corr2d_matmul`` (3c) in ``matmul_corr2d``, of the bonus (3d) in ``matmul_bonus``, and of the
+dtypes of all four in ``matmul_dtype``; the inputs and truths they share in ``matmul_cases``, the
+shape hints in ``matmul_shapes``, the counting of operations in ``matmul_ops``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,12 @@ from exercises.conv_layer.checks.matmul_corr2d import (
     corr2d_matmul_one_matmul,
     corr2d_matmul_vectorized,
 )
+from exercises.conv_layer.checks.matmul_dtype import (
+    conv2d_matmul_keeps_dtype,
+    corr2d_matmul_keeps_dtype,
+    im2col_keeps_dtype,
+    kernel_matrix_keeps_dtype,
+)
 from exercises.conv_layer.checks.matmul_lowerings import (
     im2col_rows_are_patches,
     im2col_vectorized,
@@ -32,12 +44,16 @@ from exercises.conv_layer.checks.matmul_lowerings import (
 )
 
 __all__ = [
+    "conv2d_matmul_keeps_dtype",
     "conv2d_matmul_matches_conv2d",
+    "corr2d_matmul_keeps_dtype",
     "corr2d_matmul_matches_conv2d",
     "corr2d_matmul_one_matmul",
     "corr2d_matmul_vectorized",
+    "im2col_keeps_dtype",
     "im2col_rows_are_patches",
     "im2col_vectorized",
+    "kernel_matrix_keeps_dtype",
     "kernel_matrix_matches_corr2d",
     "kernel_matrix_vectorized",
 ]

@@ -1,7 +1,8 @@
 """The bonus beyond the book (exercises.md section 3): a batched, multi-channel conv2d with stride
 and padding as a matrix multiplication, judged against torch's own conv2d.
 
-Its check is declared ``bonus=True``: its points come on top of the total.
+Its checks (these values, and its dtype in ``matmul_dtype``) are declared ``bonus=True``: their
+points come on top of the total.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import torch
 
 from exercises.conv_layer import hints_matmul as hints
 from exercises.conv_layer.checks._common import randint, randn, same
-from exercises.conv_layer.checks.matmul_cases import assert_follows, correlation, flipped
+from exercises.conv_layer.checks.matmul_cases import assert_on_device, correlation, flipped
 from grader.pack import CheckContext, TensorValue, assert_close
 
 __all__ = ["conv2d_matmul_matches_conv2d"]
@@ -35,7 +36,7 @@ def conv2d_matmul_matches_conv2d(ctx: CheckContext) -> None:
         inputs = {"X": X, "K": K, "stride": stride, "padding": padding}
         assert_close(actual, truth, what=call, input=inputs,
                      hint=_hint(actual, truth, X, K, stride, padding))
-        assert_follows(ctx, actual, X, what=call, inputs=inputs, name="conv2d_matmul")
+        assert_on_device(ctx, actual, what=call, inputs=inputs, name="conv2d_matmul")
 
 
 def _hint(actual: TensorValue, truth: torch.Tensor, X: torch.Tensor, K: torch.Tensor,

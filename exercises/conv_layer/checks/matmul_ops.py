@@ -22,6 +22,15 @@ silence of the counter is itself the failure (exercises.md), and it does not dep
 a hiding loop could pad its way past. Views are the one finding that is harmless once (``nn.Linear``
 makes its weight that way): they fail only when more are made on the larger image.
 
+**Operands far larger than needed.** Beside the findings the probe reports a size
+(``!largest``): the most elements any one tensor had that a counted operation used or returned. A
+lowering that handles more than ``DENSE_FACTOR`` times the elements of the patch matrix on the
+larger image (a dense kernel matrix behind ``corr2d_matmul``, a 0/1 selection matrix behind
+``im2col``, an (H * W) x (H * W) matrix) gets a note saying so, with the sizes, on its vectorized
+check: deterministic, since sizes do not depend on the machine, and costing no points, since the
+lowering is correct and the book asks for both views (the kernel matrix is one of them). What it
+costs to find out is one ``numel()`` per tensor per counted operation in the kernel.
+
 Why not time a call on an image so large that a loop cannot finish in time? A verdict may rest on
 time only with a margin of orders of magnitude on any machine, and no input that fits in memory
 gives one. A Python loop costs roughly one to ten microseconds per output position, so it needs a
@@ -43,7 +52,7 @@ from typing import Any
 
 import torch
 
-from exercises.conv_layer import hints_matmul as hints
+from exercises.conv_layer import hints_matmul_ops as hints
 from exercises.conv_layer.truth import book_corr2d
 from grader.pack import CheckContext, CheckFailed
 
@@ -80,12 +89,22 @@ def among(counts: Mapping[str, int], names: frozenset[str]) -> dict[str, int]:
 #: (``grader/probe/counting.py`` spells them; a test holds the two together).
 UNSEEN, CHANGED, VIEWS, ENTERED, SWITCHED_OFF = (
     "!unseen", "!changed", "!views", "!entered", "!switched_off")
+#: A size, not a finding: the most elements any one tensor had that a counted operation used or
+#: returned. Read where the probe reports it (an older probe does not: then no note is made).
+LARGEST = "!largest"
+#: A lowering handles a tensor more than this many times what its smallest honest lowering needs
+#: (on the larger image): far more than a patch matrix, like a dense kernel matrix for
+#: corr2d_matmul (out_h * out_w * H * W elements, 43 times the patches at 16 x 16 with a 3 x 2
+#: kernel) or an (H * W) x (H * W) matrix. Honest lowerings stay near 1 (index tensors, views and
+#: the patches have as many elements as the patches).
+DENSE_FACTOR = 8
 
 
 @dataclass(frozen=True)
 class Counted:
     """One counted call: the operations it dispatched by name, what the counter found hidden from
-    it, and how many elements the result has."""
+    it (and the largest tensor's size, among the findings where the probe reports it), and how many
+    elements the result has."""
 
     ops: dict[str, int]
     findings: dict[str, int]
@@ -95,6 +114,11 @@ class Counted:
     def total(self) -> int:
         """Every operation counted."""
         return sum(self.ops.values())
+
+    @property
+    def largest(self) -> int | None:
+        """The most elements of any one tensor the call handled (None if the probe does not say)."""
+        return self.findings.get(LARGEST)
 
 
 def counted(ctx: CheckContext, name: str, *args: Any) -> Counted:
@@ -165,10 +189,31 @@ def operations_hidden(message: str, said: list[tuple[str, str]], hint: str | Non
 
 
 def report(ctx: CheckContext, growth: Growth) -> None:
-    """Show the counts beside the verdict, pass or fail."""
+    """Show the counts beside the verdict, pass or fail, and the largest tensor where known."""
     small, large = (hints.SIZE_LABEL.format(size=size) for size in (SMALL, LARGE))
     ctx.detail(hints.DETAIL_OPS, {small: growth.small.total, large: growth.large.total})
     ctx.detail(hints.DETAIL_OPS_BY_NAME, {small: growth.small.ops, large: growth.large.ops})
+    if growth.small.largest is not None and growth.large.largest is not None:
+        ctx.detail(hints.DETAIL_LARGEST, {small: growth.small.largest, large: growth.large.largest})
+
+
+def note_dense(ctx: CheckContext, growth: Growth, name: str, call: str, needed: int) -> None:
+    """A note, for information, on a call that handled a tensor more than DENSE_FACTOR times the
+    ``needed`` elements of its smallest honest lowering on the larger image. Deterministic (sizes,
+    not times) and free of charge: the lowering is correct, and the book asks for either view."""
+    largest = growth.large.largest
+    if largest is None or largest <= DENSE_FACTOR * needed:
+        return
+    what, cheaper = hints.DENSE_NEEDS[name]
+    ctx.detail(hints.DETAIL_DENSE, hints.NOTE_DENSE.format(
+        call=call, size=hints.ON_IMAGE.format(size=LARGE), largest=largest, factor=DENSE_FACTOR,
+        needed=needed, what=what, cheaper=cheaper))
+
+
+def patch_elements(size: int, kernel: tuple[int, int] = KERNEL_SHAPE) -> int:
+    """How many elements the patch matrix of a ``size`` x ``size`` image has."""
+    h, w = kernel
+    return (size - h + 1) * (size - w + 1) * h * w
 
 
 def not_vectorized(growth: Growth, call: str, size: str, hint: str) -> CheckFailed:
