@@ -29,13 +29,17 @@ from grader.frontends.cli import main
 from grader.grading.pipeline import GradeOptions, grade
 from grader.options import SUBMISSION_TIMEOUT, InvalidOption
 from grader.results.model import SubmissionResult
-from grader.submission import load_submission, split_percent, top_level_names
+from grader.submission import load_submission, places, split_percent, top_level_names
 
 PACK = load_pack("conv_layer")
 #: Where a hostile cell goes in the solution notebook: after the first free-text answer, with
-#: correct code on both sides of it. It becomes cell 22.
+#: correct code on both sides of it.
 MIDDLE = 21
-HOSTILE_CELL = MIDDLE + 1
+#: Its In [n] prompt when the notebook runs top to bottom: the code cells before it, plus one.
+HOSTILE_CELL = 1 + sum(
+    1 for cell in nbformat.read(PACK.solution_notebook, as_version=4).cells[:MIDDLE]
+    if cell.cell_type == "code" and cell.source.strip()
+)
 DIED = "os._exit, a crash or out of memory"
 
 
@@ -80,9 +84,9 @@ NUL_SOURCES = {
     "a .py module": ("nul.py", "import torch\n\ndef corr2d(X, K):\x00\n", "nul.py, line 3"),
     "a comment of a module": ("nul.py", "# \x00\nx = 1\n", "nul.py, line 1"),
     "a notebook code cell": ("nul.ipynb", ["# Title", "x = 1\ny = 2 \x00 + 3"],
-                             "nul.ipynb, cell 2, line 2"),
+                             'nul.ipynb, In [1] "x = 1", line 2'),
     "a string literal": ("nul.ipynb", ["def corr2d(X, K):\n    return 'a\x00b'"],
-                         "nul.ipynb, cell 1, line 2"),
+                         'nul.ipynb, In [1] "def corr2d(X, K):", line 2'),
 }
 
 
@@ -116,7 +120,7 @@ def test_when_a_markdown_cell_holds_a_nul_byte_then_it_is_harmless(tmp_path: Pat
     path = nul_notebook(tmp_path, nbformat.v4.new_markdown_cell("copied from a PDF: \x00"),
                         nbformat.v4.new_code_cell("x = '\\x00'"))  # an escape, not the byte itself
     submission = load_submission(path)
-    assert [(c.number, c.source) for c in submission.cells] == [(2, "x = '\\x00'")]
+    assert [(c.number, c.source) for c in submission.cells] == [(1, "x = '\\x00'")]
 
 
 def test_when_python_refuses_nul_with_value_error_then_it_is_still_a_one_line_error(
@@ -196,7 +200,7 @@ def test_when_a_cell_asks_the_kernel_to_exit_then_that_cell_is_named_and_every_r
         assert result.points >= result.max_points > 0
         (error,) = result.execution.cell_errors
         assert (error.cell, error.kind, error.ename) == (HOSTILE_CELL, kind, ename)
-        assert error.location == f"cell {HOSTILE_CELL}"
+        assert error.location == places.notebook_place(HOSTILE_CELL, source, None)
         assert error.evalue == sentence.format(where=error.location, detail=DIED)
         assert "asked the kernel to exit" in error.evalue or sentence is messages.CELL_DIED
         assert result.execution.kernel_restarts == (1 if kind == "died" else 0)
