@@ -535,3 +535,20 @@ def test_when_the_course_configuration_is_wrong_then_pytest_stops_naming_the_fil
     assert run.ret == pytest.ExitCode.USAGE_ERROR
     assert [line for line in run.stderr.lines if line.strip()] == ["ERROR: " + say.CONFIG_UNKNOWN_KEY.format(
         key="colour", path=pytester.path / "grader.toml", known=", ".join(o.name for o in OPTIONS))]
+
+
+def test_when_only_bonus_checks_are_not_passed_then_they_are_expected_failures_and_the_run_passes(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    """A bonus is never owed: not attempted or wrong, it must not turn a CI build red."""
+    result = frontend_result()
+    as_bonus = tuple(
+        dataclasses.replace(e, checks=tuple(
+            dataclasses.replace(c, bonus=c.status not in ("passed", "skipped")) for c in e.checks))
+        for e in result.exercises
+    )
+    run = graded_dir(dataclasses.replace(result, exercises=as_bonus)).runpytest_inprocess(
+        *FROM_SAVED, "-rx")
+    assert run.ret == pytest.ExitCode.OK, run.stdout.str()
+    run.assert_outcomes(passed=2, skipped=2, xfailed=3)
+    assert "bonus, not earned (failed; a bonus never fails the run)" in run.stdout.str()

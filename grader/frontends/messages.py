@@ -63,6 +63,8 @@ NO_RESULT_FOR_CHECK = (
     "version of the exercise pack: grade the submission again"
 )
 SKIPPED = "skipped"
+#: A bonus check that did not pass: reported as an expected failure, so it never fails the run.
+BONUS_NOT_EARNED = "bonus, not earned ({status}; a bonus never fails the run): {message}"
 SUMMARY_TITLE = "grade: {name}"
 SUMMARY_TITLE_CRASHED = "grade"
 

@@ -106,6 +106,11 @@ class CheckItem(pytest.Item):
         self._record(verdict.status, verdict.points, verdict.max_points)
         if verdict.status == "skipped":
             pytest.skip(verdict.message or say.SKIPPED)
+        if verdict.bonus and verdict.status != "passed":
+            from grader.results import STATUS_LABELS
+
+            pytest.xfail(say.BONUS_NOT_EARNED.format(status=STATUS_LABELS[verdict.status],
+                                                     message=verdict.message))
         if verdict.status != "passed":
             from grader.reports import render_failure
 
