@@ -7,6 +7,7 @@ wire format as a real kernel, in milliseconds. Kernel-based grading is tested in
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Callable
@@ -22,13 +23,16 @@ from exercises.conv_layer.checks import learning
 from grader import messages
 from grader.checking import compare
 from grader.checking.loading import check_function, load_checks
-from grader.results import as_mapping
+from grader.execution.runner import InProcessRunner
+from grader.grading.pipeline import GradeOptions, grade
+from grader.results import SubmissionResult, as_mapping
 from tests.pack_support import (
     ALTERNATIVES,
     NOT_IMPLEMENTED,
     ROOT,
     VARIANTS,
     assert_full_marks,
+    check_context,
     grade_here,
     lost_in,
     not_passed,
@@ -37,9 +41,35 @@ from tests.pack_support import (
 NOT_IMPLEMENTED_END = "is not implemented yet (it raises NotImplementedError)"
 #: The section's own code; the book's exercises have their own test modules and variant folders.
 SECTION_0 = ("corr2d", "conv2d_layer", "edge_detection", "learn_kernel")
+SECTION_0_PACK = dataclasses.replace(PACK, exercises=tuple(e for e in PACK.exercises if e.id in SECTION_0))
 BLAME_CORR2D = hints.HINT_LAYER_USES_CORR2D
 NOT_CONVERGED = hints.HINT_NOT_CONVERGED.format(steps=learning.STEPS, lr=learning.LR)
+NOT_CONVERGED_RANDOM = hints.HINT_NOT_CONVERGED_RANDOM.format(
+    steps=learning.RANDOM_STEPS, lr=learning.RANDOM_LR, kernel_size=learning.RANDOM_KERNEL_SIZE)
 IGNORES_KERNEL_SIZE = hints.HINT_KERNEL_SIZE_IGNORED.format(kernel_size=learning.RANDOM_KERNEL_SIZE)
+RECOVERS, LOSS = "learn_kernel::recovers_kernel[cpu]", "learn_kernel::loss_decreases[cpu]"
+#: The update rules' hints as said about the book's data (where each variant fails first), and the
+#: random data for a learning rate ten times the one given (right on the book's data).
+BOOK_CALL = learning.book_task().call("steps")
+RANDOM_CALL = learning.random_task(check_context()).call("steps")
+RULE_SAME = hints.RULE_SAME.format(call=BOOK_CALL)
+RULE_ASCENT = hints.RULE_ASCENT.format(call=BOOK_CALL)
+RULE_NOT_ZEROED = hints.RULE_NOT_ZEROED.format(call=BOOK_CALL)
+RULE_MEAN = hints.RULE_MEAN.format(call=BOOK_CALL, outputs=42)
+RULE_NORM = hints.RULE_NORM.format(call=BOOK_CALL)
+RULE_BIAS_TRAINED = hints.RULE_BIAS_TRAINED.format(call=BOOK_CALL)
+RULE_BIAS_FIXED = hints.RULE_BIAS_FIXED.format(call=BOOK_CALL)
+RULE_SCALED_TENFOLD = hints.RULE_SCALED.format(call=RANDOM_CALL, ratio=10.0)
+
+
+def diverges(cause: str) -> str:
+    return hints.HINT_DIVERGES.format(cause=cause)
+
+
+def both(hint: str | None) -> dict[str, str | None]:
+    """Both learn_kernel checks lost with the same hint."""
+    return {RECOVERS: hint, LOSS: hint}
+
 
 #: A property that holds on its own but counts only alongside a correct value (``Check.requires``):
 #: it fails without a hint, its message naming the check to fix first (tests/test_trivial_answers.py).
@@ -120,38 +150,44 @@ EXPECTED: dict[str, dict[str, str | None]] = {
         "edge_detection::kernel_marks_edges[cpu]": hints.HINT_KERNEL_2D,
         "edge_detection::kernel_ignores_horizontal_edges[cpu]": hints.HINT_KERNEL_2D,
     },
-    "learn_kernel_no_update": {
-        "learn_kernel::recovers_kernel[cpu]": NOT_CONVERGED,
-        "learn_kernel::loss_decreases[cpu]": hints.HINT_NO_UPDATE,
-    },
-    "learn_kernel_ascent": {
-        "learn_kernel::recovers_kernel[cpu]": NOT_CONVERGED,
-        "learn_kernel::loss_decreases[cpu]": hints.HINT_ASCENT,
-    },
-    "learn_kernel_no_zero_grad": {
-        "learn_kernel::recovers_kernel[cpu]": NOT_CONVERGED,
-        "learn_kernel::loss_decreases[cpu]": hints.HINT_NOT_MONOTONE,
-    },
-    "learn_kernel_mean_loss": {
-        "learn_kernel::recovers_kernel[cpu]": NOT_CONVERGED,
-        "learn_kernel::loss_decreases[cpu]": HELD_BACK,
-    },
-    "learn_kernel_4d": {
-        "learn_kernel::recovers_kernel[cpu]": hints.HINT_KERNEL_SHAPE,
-        "learn_kernel::loss_decreases[cpu]": hints.HINT_KERNEL_SHAPE,
-    },
-    "learn_kernel_ignores_data": {
-        "learn_kernel::recovers_kernel[cpu]": IGNORES_KERNEL_SIZE,
-        "learn_kernel::loss_decreases[cpu]": IGNORES_KERNEL_SIZE,
-    },
-    "learn_kernel_books_lr": {
-        "learn_kernel::recovers_kernel[cpu]": hints.HINT_NOT_CONVERGED_RANDOM.format(
-            steps=learning.RANDOM_STEPS, lr=learning.RANDOM_LR, kernel_size=learning.RANDOM_KERNEL_SIZE),
-        "learn_kernel::loss_decreases[cpu]": hints.HINT_ASCENT,
-    },
+    # learn_kernel: the update rule, read from the kernels after 1, 2 and 3 steps, names the mistake.
+    **{name: both(RULE_SAME) for name in ("learn_kernel_no_update", "learn_kernel_returns_start")},
+    "learn_kernel_fixed_steps": {LOSS: RULE_SAME},  # range(10): right after 20 steps, not after 1
+    **{name: both(diverges(RULE_ASCENT)) for name in (
+        "learn_kernel_ascent", "learn_kernel_ascent_add", "learn_kernel_ascent_rebinds")},
+    **{name: both(RULE_NOT_ZEROED) for name in (
+        "learn_kernel_no_zero_grad", "learn_kernel_optimizer_not_zeroed", "learn_kernel_zeroed_once")},
+    **{name: {RECOVERS: RULE_MEAN, LOSS: HELD_BACK} for name in (
+        "learn_kernel_mean_loss", "learn_kernel_mse_loss", "learn_kernel_mse_module")},
+    **{name: {RECOVERS: RULE_NORM, LOSS: HELD_BACK} for name in (
+        "learn_kernel_norm_loss", "learn_kernel_sqrt_loss", "learn_kernel_rmse_loss")},
+    **{name: both(diverges(RULE_BIAS_TRAINED)) for name in (
+        "learn_kernel_bias_trained", "learn_kernel_bias_optimizer", "learn_kernel_bias_own_layer",
+        "learn_kernel_bias_and_books_lr")},
+    **{name: both(RULE_BIAS_FIXED) for name in (
+        "learn_kernel_bias_untrained", "learn_kernel_bias_lazy",
+        "learn_kernel_bias_weight_only_optimizer")},
+    # Right on the book's data (lr 0.03 is its lr); ten times the lr given on the random data.
+    **{name: both(diverges(RULE_SCALED_TENFOLD)) for name in (
+        "learn_kernel_books_lr", "learn_kernel_optim_fixed_lr", "learn_kernel_lr_shadowed")},
+    # Diverging with no rule the kernels show: the causes, in order, and nothing that speeds it up.
+    **{name: both(hints.HINT_DIVERGES_CAUSES) for name in (
+        "learn_kernel_growing_lr", "learn_kernel_nesterov", "learn_kernel_bias_nesterov")},
+    **{name: {RECOVERS: NOT_CONVERGED, LOSS: hints.HINT_NOT_MONOTONE} for name in (
+        "learn_kernel_momentum", "learn_kernel_momentum_by_hand", "learn_kernel_bias_not_zeroed")},
+    **{name: {RECOVERS: NOT_CONVERGED, LOSS: HELD_BACK} for name in (
+        "learn_kernel_adam", "learn_kernel_sign_steps")},
+    "learn_kernel_rmsprop": {RECOVERS: NOT_CONVERGED_RANDOM, LOSS: HELD_BACK},
+    **{name: both(hints.HINT_LOSS_NOT_FINITE) for name in (
+        "learn_kernel_nan_start", "learn_kernel_elementwise_sqrt", "learn_kernel_power_half")},
+    "learn_kernel_4d": both(hints.HINT_KERNEL_SHAPE),
+    "learn_kernel_ignores_data": both(IGNORES_KERNEL_SIZE),
     "learn_kernel_cpu_layer": {},  # wrong only on CUDA: CUDA_EXPECTED
     "learn_kernel_data_to_layer": {},  # wrong only on CUDA: CUDA_EXPECTED
 }
+
+#: Right answers written as other students write them (tests/fixtures/variants/*_ok_*.py): no loss.
+ACCEPTED = sorted(p.stem for p in VARIANTS.glob("*_ok_*.py"))
 
 #: What each variant that is wrong on CUDA loses there (graded with device="cuda"), with its hint.
 #: The ones listed with no CPU losses above are the CUDA-only mistakes: at least one for each
@@ -262,14 +298,30 @@ def test_when_grading_is_reseeded_then_correct_submissions_still_score_full_mark
 
 # --- each known mistake loses exactly its checks --------------------------------------------------
 def test_when_a_variant_fixture_exists_then_it_has_an_expectation() -> None:
-    assert sorted(p.stem for p in VARIANTS.glob("*.py")) == sorted(EXPECTED)
+    assert sorted(p.stem for p in VARIANTS.glob("*.py")) == sorted([*EXPECTED, *ACCEPTED])
+    assert ACCEPTED and not any("_ok_" in name for name in EXPECTED)
+
+
+def grade_section_0(path: Path, device: str = "cpu") -> SubmissionResult:
+    """Grade the section's own code only: its variants touch nothing else, in a fifth of the time."""
+    return grade(path, pack=SECTION_0_PACK, runner=lambda options: InProcessRunner(),
+                 options=GradeOptions(device=device))
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_when_a_right_variant_is_graded_then_it_loses_nothing(
+    name: str, variant: Callable[[str], Path]
+) -> None:
+    result = grade_section_0(variant(name))
+    assert {k: c.message for k, c in not_passed(result).items()} == {}
+    assert result.points == result.max_points > 0
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_when_a_variant_is_graded_then_it_loses_exactly_its_checks_with_their_hints(
     name: str, variant: Callable[[str], Path]
 ) -> None:
-    result = grade_here(variant(name))
+    result = grade_section_0(variant(name))
     lost = lost_in(result, *SECTION_0)
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in EXPECTED[name]}
     assert {k: c.hint for k, c in lost.items()} == EXPECTED[name]
@@ -288,32 +340,53 @@ def test_when_a_variant_is_wrong_only_on_cuda_then_it_loses_nothing_on_cpu_or_me
     exercises = {k.split("::")[0] for name in cuda_only for k in CUDA_EXPECTED[name]}
     assert exercises == {"conv2d_layer", "learn_kernel"}  # corr2d's is corr2d_cpu_output (meta)
     for name in cuda_only:
-        assert_full_marks(grade_here(variant(name)))
+        assert not_passed(grade_section_0(variant(name))) == {}
 
 
 def test_when_learn_kernel_ignores_its_data_then_the_random_data_catches_it(
     variant: Callable[[str], Path]
 ) -> None:
-    lost = not_passed(grade_here(variant("learn_kernel_ignores_data")))
+    lost = not_passed(grade_section_0(variant("learn_kernel_ignores_data")))
     check = lost["learn_kernel::recovers_kernel[cpu]"]
+    call = learning.random_task(check_context()).call(learning.RANDOM_STEPS)
     assert check.message == compare.SHAPE_MISMATCH.format(
-        what=f"the kernel learned on {hints.RANDOM_DATA}", actual="(1, 2)", expected="(2, 2)")
+        what=f"the kernel that {call} returns on {hints.RANDOM_DATA}", actual="(1, 2)",
+        expected="(2, 2)")
 
 
 def test_when_the_books_corr2d_fails_on_meta_then_the_message_explains_the_device(
     variant: Callable[[str], Path]
 ) -> None:
-    lost = not_passed(grade_here(variant("corr2d_book")))["corr2d::keeps_device[meta]"]
+    lost = not_passed(grade_section_0(variant("corr2d_book")))["corr2d::keeps_device[meta]"]
     assert lost.message == hints.DEVICE_RAISED.format(device="meta",
                                                       detail=hints.DEVICE_NOT_IMPLEMENTED)
 
 
 def test_when_learning_never_converges_then_the_losses_are_shown(variant: Callable[[str], Path]) -> None:
-    lost = not_passed(grade_here(variant("learn_kernel_no_update")))
-    check = lost["learn_kernel::loss_decreases[cpu]"]
-    assert check.message.startswith(hints.LOSS_NOT_DECREASING.split("{")[0])
+    lost = not_passed(grade_section_0(variant("learn_kernel_no_update")))
+    check = lost[LOSS]
+    # The message shows the calls, whose steps the student never chose.
+    assert check.message.startswith(hints.LOSS_NOT_DECREASING.format(
+        call=BOOK_CALL, data=hints.BOOK_DATA, losses="").removesuffix(": "))
     losses = list(as_mapping(as_mapping(check.actual)["losses"]).values())
     assert len(losses) == len(learning.LOSS_STEPS) and len(set(losses)) == 1
+
+
+def test_when_learn_kernel_raises_then_the_message_shows_the_call(
+    tmp_path: Path, variant: Callable[[str], Path]
+) -> None:
+    path = tmp_path / "raises.py"
+    path.write_text(variant("learn_kernel_ok_lazy").read_text() + (
+        "\n\ndef learn_kernel(X, Y, kernel_size, lr, steps):\n"
+        "    return torch.zeros(kernel_size).reshape(steps, 2)\n"))
+    check = not_passed(grade_section_0(path))[RECOVERS]
+    assert check.message.startswith(hints.CALLED_AS.format(
+        call=learning.book_task().call(learning.STEPS), data=hints.BOOK_DATA, message=""))
+
+
+def test_when_the_layer_is_built_lazily_then_no_call_asks_for_zero_steps() -> None:
+    # nn.LazyConv2d has no weight before its first forward pass: 0 steps has no kernel to return.
+    assert min(learning.LOSS_STEPS + learning.RULE_STEPS) >= 1
 
 
 # --- CUDA (extra evidence; runs only where there is a GPU) ---------------------------------------
@@ -331,7 +404,7 @@ def test_when_cuda_is_present_then_the_solution_passes_every_cuda_check() -> Non
 def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks_with_their_hints(
     name: str, variant: Callable[[str], Path]
 ) -> None:
-    result = grade_here(variant(name), device="cuda")
+    result = grade_section_0(variant(name), device="cuda")
     lost = {k: c for k, c in not_passed(result).items() if k.endswith("[cuda]")}
     assert {k: c.status for k, c in lost.items()} == {k: "failed" for k in CUDA_EXPECTED[name]}, \
         {k: c.message for k, c in lost.items()}
@@ -344,7 +417,7 @@ def test_when_a_variant_is_graded_on_cuda_then_it_loses_exactly_its_cuda_checks_
 def test_when_cuda_is_present_then_a_variant_loses_the_same_cpu_and_meta_checks(
     name: str, variant: Callable[[str], Path]
 ) -> None:
-    result = grade_here(variant(name), device="cuda")
+    result = grade_section_0(variant(name), device="cuda")
     lost = {k: c.hint for k, c in not_passed(result).items() if not k.endswith("[cuda]")}
     assert lost == EXPECTED[name]
 
@@ -371,7 +444,7 @@ def test_when_a_property_holds_beside_wrong_values_then_it_names_the_value_check
         return messages.REQUIRES_NOT_PASSED.format(
             required=messages.REQUIRED_CHECK.format(id=check_id, title=title, device=device))
 
-    lost = not_passed(grade_here(variant("corr2d_off_by_one")))
+    lost = not_passed(grade_section_0(variant("corr2d_off_by_one")))
     values = ("matches_conv2d", "Agrees with torch's conv2d on other shapes")
     assert lost["corr2d::keeps_dtype[cpu]"].message == held_back(*values)
     assert lost["corr2d::keeps_device[meta]"].message == held_back(*values, "[cpu]")  # meta has no values

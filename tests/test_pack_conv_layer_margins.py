@@ -73,10 +73,11 @@ def test_when_the_reference_learns_the_random_data_of_any_seed_then_it_lands_wel
 
     # Measured over seeds 0..4999 and both starts: worst error 0.0021; the check allows 0.1.
     assert (learned(task.steps) - task.kernel).abs().max() < learning.TOLERANCE / 10
-    # ... and every loss at most 0.37 times the one before, the last above 1e-6: strictly
-    # decreasing with room to spare, far above float32 rounding.
+    # ... and every loss at most 0.54 times the one before (measured over seeds 0..299 and both
+    # starts; the one step from 1 to 2 is the tightest), the last above 1e-6: strictly decreasing
+    # with room to spare, far above float32 rounding.
     losses = [float(((F.conv2d(task.X[None, None], learned(s)[None, None])[0, 0] - task.Y) ** 2).sum())
               for s in learning.LOSS_STEPS]
-    assert all(after < before / 2 for before, after in itertools.pairwise(losses)), losses
+    assert all(after < 0.75 * before for before, after in itertools.pairwise(losses)), losses
     assert losses[-1] > 1e-8
     assert not torch.equal(task.kernel, learning.random_task(check_context(seed + 1)).kernel)

@@ -109,45 +109,100 @@ HINT_KERNEL_SHAPE = (
     "return the kernel with shape kernel_size, e.g. conv2d.weight.detach().reshape(kernel_size),"
     " not nn.Conv2d's 4-D (1, 1, h, w) weight"
 )
+HINT_KERNEL_RESHAPE = (
+    "the kernel has the {numel} elements of a {kernel_size} kernel in another shape: return it with"
+    " .reshape(kernel_size)"
+)
 HINT_KERNEL_SIZE_IGNORED = (
-    "learn_kernel was asked for a kernel of shape {kernel_size}: build the layer with the"
-    " kernel_size it is given, nn.Conv2d(1, 1, kernel_size, bias=False), and learn the kernel from"
-    " X and Y rather than returning a fixed one"
+    "learn_kernel was asked for a kernel of shape {kernel_size} and returned one with a different"
+    " number of elements: build the layer with the kernel_size it is given,"
+    " nn.Conv2d(1, 1, kernel_size, bias=False), and learn the kernel from X and Y"
 )
 HINT_NOT_CONVERGED = (
-    "after {steps} steps of learning rate {lr} the book's loop is within 0.1 of [[1, -1]]: use the"
-    " squared error summed over all elements (a mean makes each step 42 times smaller), subtract"
-    " lr * weight.grad under torch.no_grad(), and zero the gradient every step"
+    "after {steps} steps of learning rate {lr}, plain gradient descent on the squared error summed"
+    " over all outputs is within 0.1 of [[1, -1]]: run exactly steps steps, each subtracting"
+    " lr * weight.grad from the layer's weight under torch.no_grad(), and zero the gradient every step"
 )
 HINT_NOT_CONVERGED_RANDOM = (
-    "on this random image, {steps} steps of learning rate {lr} recover the {kernel_size} kernel that"
-    " made Y to within 0.1: learn from the X, Y, kernel_size, lr and steps given (nothing fixed to the"
-    " book's data), with the squared error summed over all elements"
+    "on this random image, {steps} steps of plain gradient descent at learning rate {lr} on the"
+    " squared error summed over all outputs recover the {kernel_size} kernel that made Y to within"
+    " 0.1: learn from the X, Y, kernel_size, lr and steps given, nothing fixed to the book's data"
 )
 HINT_LEARN_DEVICE = (
     "train on X's device and return the kernel there (a CUDA X gives a CUDA kernel): build the layer"
     " with nn.Conv2d(1, 1, kernel_size, bias=False, device=X.device), or a kernel with"
     " torch.rand(kernel_size, device=X.device), and do not move X, Y or the result to the CPU"
 )
-HINT_NO_UPDATE = (
-    "the kernel never changes: update the layer's own weight in place under torch.no_grad()"
-    " (conv2d.weight -= lr * conv2d.weight.grad), not a copy of it"
+
+# What learn_kernel's steps are, read from the kernels it returns after 1, 2 and 3 steps (the same
+# start each time: the probe seeds torch before every call), by checks/learning_steps.py. Each
+# rule's sentence starts from that evidence; {call} shows the calls, which the student never chose.
+RULE_ASCENT = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 move up the gradient of the squared error:"
+    " each step adds lr * weight.grad, and gradient descent subtracts it, weight -= lr * weight.grad"
 )
-HINT_ASCENT = (
-    "the error grows from the first steps: gradient descent subtracts the gradient,"
-    " weight -= lr * weight.grad, scaled by the learning rate it is given (a larger one overshoots)"
+RULE_SCALED = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 move {ratio:.3g} times as far per step as"
+    " lr * weight.grad of the squared error summed over all outputs: step by the learning rate"
+    " given, on that loss, ((Y_hat - Y) ** 2).sum(), neither scaled nor averaged"
+)
+RULE_MEAN = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 move 1/{outputs} as far per step as"
+    " lr * weight.grad of the squared error summed over all outputs, as the mean over the {outputs}"
+    " outputs makes them: the learning rate given is meant for the sum, ((Y_hat - Y) ** 2).sum()"
+)
+RULE_NORM = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 follow the gradient of a norm, the square"
+    " root of the squared error (torch.norm(Y_hat - Y), or .sqrt() of its sum or of its mean): that"
+    " gradient is the squared error's divided by twice the root, so the steps do not shrink with the"
+    " error the way the learning rate given assumes; minimise the squared error itself,"
+    " ((Y_hat - Y) ** 2).sum()"
+)
+RULE_BIAS_TRAINED = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 move as those of a layer that trains a bias"
+    " along with the kernel (nn.Conv2d has one unless bias=False): the kernel to learn has no bias,"
+    " so build the layer with bias=False; a trained bias also adds a direction in which the"
+    " learning rate given can overshoot"
+)
+RULE_BIAS_FIXED = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 move as those of a layer that adds a bias it"
+    " never updates (nn.Conv2d has one unless bias=False), so the kernel learns to make up for that"
+    " bias: build the layer with bias=False"
+)
+RULE_NOT_ZEROED = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 show each step adding the gradients of all"
+    " the steps before it: backward() adds to .grad, so zero it every step (conv2d.zero_grad(), or"
+    " weight.grad.zero_())"
+)
+RULE_SAME = (
+    "the kernels that {call} returns for steps = 1, 2 and 3 are the same, so steps changes nothing: the"
+    " update does not reach the layer's own weight (write it in place under torch.no_grad(),"
+    " conv2d.weight -= lr * conv2d.weight.grad, not into a copy), or the loop does not run steps"
+    " times, or the kernel returned is not the one trained"
+)
+HINT_DIVERGES = "the error grows from the first steps, so the training diverges: {cause}"
+HINT_DIVERGES_CAUSES = (
+    "the error grows from the first steps, so the training diverges. The usual causes, most likely"
+    " first: steps too large for this problem's curvature (a learning rate other than the one given,"
+    " or a loss scaled up); a bias trained along with the kernel (build the layer with bias=False);"
+    " a loss that is a norm, the square root of the squared error. Larger steps, or more of them,"
+    " make it worse"
 )
 HINT_NOT_MONOTONE = (
-    "the error goes down and then up again: zero the gradient every step (conv2d.zero_grad()),"
-    " since backward() adds to .grad, and check the learning rate is the one given"
+    "the error does not fall at every one of these numbers of steps: the usual causes are a gradient"
+    " not zeroed every step (backward() adds to .grad) and steps too large for this problem's"
+    " curvature"
 )
 HINT_LOSS_NOT_FINITE = (
-    "the kernel learn_kernel returns holds NaN or infinity, so its error is not a number: start from"
-    " a finite kernel, and take steps of the learning rate it is given"
+    "a kernel learn_kernel returns holds NaN or infinity, so its error cannot be measured: print the"
+    " kernel and the loss at every step to find where they stop being finite (a division by zero,"
+    " the gradient of a square root at zero, a start that is not finite)"
 )
 LOSS_NOT_DECREASING = (
-    "the squared error of the kernels learn_kernel returns does not decrease with the number of"
-    " steps on {data}: {losses}"
+    "the squared error of the kernels that {call} returns on {data} does not decrease as steps"
+    " grows: {losses}"
 )
+#: A call the student did not choose the arguments of, and what it raised or returned.
+CALLED_AS = "when called as {call} on {data}, {message}"
 BOOK_DATA = "the book's data"
 RANDOM_DATA = "random data"
