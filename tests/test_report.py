@@ -32,7 +32,7 @@ def test_when_every_status_occurs_then_each_exercise_line_has_its_icon_word_poin
         ("✔ passed", "3/3", "Cross-correlation"),
         ("✘ failed", "0/1", "Edge detection"),
         ("! error", "0/1", "Learning a kernel"),
-        ("⏱ timeout", "0/1", "Padding"),
+        ("⏱ timed out", "0/1", "Padding"),
         ("- skipped", "0/1", "On the GPU"),
     ):
         assert any(all(part in line for part in expected) for line in lines), expected

@@ -201,8 +201,9 @@ def hostile() -> SubmissionResult:
     square = tensor([[float((i * 7 + j) % 5) - 2 for j in range(32)] for i in range(32)])
     details = {f"{big}{k}": big for k in range(20)}
     checks = [
-        check("failed", exercise=f"ex{n % 10}", id=f"check_{n}", title=f"check {n}", message=big,
-              hint=big, traceback=big, location=big, input={f"X{k}": square for k in range(4)},
+        check("failed", exercise=f"ex{n % 10}", id=f"check_{n}", title=f"check {n}",
+              message=f"{big}{n}", hint=f"{big}{n}", traceback=big, location=big,
+              input={f"X{k}": square for k in range(4)},
               expected=square, actual=square,
               mismatch={"count": 1024, "total": 1024, "share": 1.0,
                         "mask": [[1] * 32 for _ in range(32)]},

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import jinja2
 
-from grader.reports import heatmap
+from grader.reports import heatmap, wording
 from grader.reports import text as report_text
 
 #: ANSI SGR codes per style name used by the templates' ``paint(text, style)``.
@@ -21,7 +21,7 @@ STYLES: dict[str, str] = {
     "error": "1;31",
     "timeout": "33",
     "skipped": "2",
-    "unanswered": "2",
+    "unanswered": "35",
     "bold": "1",
     "dim": "2",
     "hint": "36",
@@ -45,7 +45,10 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["points"] = format_points
-    env.globals.update(shape=report_text.shape_text, scale=heatmap.legend, value=heatmap.format_value)
+    env.globals.update(shape=report_text.shape_text, scale=heatmap.legend, value=heatmap.format_value,
+                       labels=wording.STATUS_LABELS, points_text=wording.points_text,
+                       bonus_total=wording.bonus_total, place=wording.place,
+                       group_title=wording.group_title, SHOWN_ABOVE=wording.SHOWN_ABOVE)
     return env
 
 

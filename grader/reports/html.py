@@ -22,7 +22,7 @@ from markupsafe import Markup
 from grader.reports.environment import environment
 from grader.reports.text import DEFAULT_LIMITS, Limits
 from grader.reports.view import build
-from grader.results.model import Status, SubmissionResult
+from grader.results.model import ExerciseResult, Status, SubmissionResult
 
 MAX_BYTES = 1_900_000
 #: A notebook keeps its outputs in the file: a fragment stays smaller than a page.
@@ -69,12 +69,12 @@ def render_html_fragment(
 
 
 def overall(result: SubmissionResult) -> Status:
-    """The worst status of the questions that ran (``skipped`` if none did); ``error`` when the
+    """What sums up the questions shown, as the model sums up one question's checks
+    (``ExerciseResult.status``: a wrong answer is never summed up as an error); ``error`` when the
     submission could not be graded."""
     if result.error is not None:
         return "error"
-    ran = {e.status for e in result.exercises} - {"skipped"}
-    return next((s for s in ("error", "timeout", "failed") if s in ran), "passed" if ran else "skipped")
+    return ExerciseResult("", "", result.checks).status
 
 
 @functools.cache

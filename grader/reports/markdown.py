@@ -10,19 +10,16 @@ characters: whole sections are dropped from the end, with a note, to stay under 
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from grader.reports.tensor_grid import Grid
+from grader.reports.grids import matrix
 from grader.reports.view import build
 
 #: Below GitHub's comment limit (65,536), with room for a bot's own header.
 MAX_CHARS = 60_000
-#: Tensors printed as text in full up to this many rows and columns.
-MAX_MATRIX_SIDE = 16
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _BLOCK_MARK = re.compile(r"^([#+=>-]|\d+[.)])")
 _WHITESPACE = re.compile(r"\s+")
@@ -42,6 +39,7 @@ def render_markdown(result: Any, *, limit: int = MAX_CHARS) -> str:
     sections.extend(partial(macros.card, f) for f in view.failures)
     if view.more_failures:
         sections.append(macros.more_failures)
+    sections.extend(partial(macros.todo, t, i == 0) for i, t in enumerate(view.todos))
     sections.extend(partial(macros.card, f, i == 0) for i, f in enumerate(view.shown))
     sections.extend(partial(macros.answer, a, i == 0) for i, a in enumerate(view.answers))
     return _fit(str(macros.head()), sections, str(macros.tail()), limit,
@@ -103,33 +101,6 @@ def fence(text: Any, info: str = "text") -> str:
     return f"{ticks}{info}\n{body.rstrip()}\n{ticks}"
 
 
-def matrix(values: Grid | None, marks: Sequence[Sequence[bool]] | None = None) -> str | None:
-    """A small grid as right-aligned text (``*`` after a value that is outside the tolerance);
-    None when it is too large to be worth reading as numbers."""
-    if values is None or values.rows > MAX_MATRIX_SIDE or values.cols > MAX_MATRIX_SIDE:
-        return None
-    cells = [[_number(v) for v in row] for row in values.values]
-    width = max(len(t) for row in cells for t in row)
-    lines = []
-    for r, row in enumerate(cells):
-        lines.append(" ".join(
-            t.rjust(width) + ("*" if marks and marks[r][c] else " " if marks else "")
-            for c, t in enumerate(row)
-        ).rstrip())
-    return "\n".join(lines)
-
-
 def _no_mention(text: str) -> str:
     """No notifications and no autolinks from a student's text (a word joiner breaks both)."""
     return text.replace("@", "@\u2060").replace("://", ":\u2060//").replace("www.", "www\u2060.")
-
-
-def _number(value: float) -> str:
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if value == int(value) and abs(value) < 1e6:
-        return str(int(value))
-    return f"{value:.4g}"
-

@@ -1,50 +1,35 @@
 """What the HTML and Markdown reports show, decided once from a ``SubmissionResult``.
 
-The templates hold the words and the markup; this module decides what there is to say: which
-checks failed (those of one question that failed the same way, as every check of an unfilled
-slot does, are shown once), which passing checks have pictures or answers worth showing, and
-what each card holds. Every string is clipped and every list bounded by ``Limits``, so no
-result, however large, makes a report of many megabytes.
+The templates hold the words and the markup; this module decides what there is to say: the
+questions in the order to work on them, the checks that did not pass gathered per question and
+reason (``grader.reports.grouping``: one card for checks that failed the same way), the questions
+whose passing checks have pictures or answers worth showing (one card per question, each picture
+drawn once), and what each card holds. Every string is clipped and every list bounded by
+``Limits``, so no result, however large, makes a report of many megabytes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from grader.reports.text import DEFAULT_LIMITS, Clip, Limits, TraceLine, clip, readable, trace
-from grader.reports.values import Answer, Comparison, Panel, Pictures, answer, comparison, exhibits, panel
-from grader.results.model import CellError, CheckResult, ExerciseResult, Status, SubmissionResult
+from grader.reports.cards import CheckView, Todo, card, todo
+from grader.reports.grouping import failure_groups, first_to_fix, ordered
+from grader.reports.text import DEFAULT_LIMITS, Clip, Limits, TraceLine, clip, trace
+from grader.reports.values import Pictures
+from grader.reports.wording import points_text
+from grader.results.model import (
+    NOT_PASSING,
+    CellError,
+    CheckResult,
+    ExerciseResult,
+    Status,
+    SubmissionResult,
+)
+from grader.results.payloads import Exhibit
 
-NOT_PASSING: tuple[Status, ...] = ("failed", "error", "timeout")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-@dataclass(frozen=True)
-class CheckView:
-    """One check as a card: every failing check, and the passing ones that have something to
-    show (pictures of the student's objects, a structured answer, figures)."""
-
-    check: CheckResult
-    exercise_title: str
-    anchor: str
-    #: Other checks of the same question that failed in exactly the same way: shown once.
-    also: tuple[CheckResult, ...]
-    #: Where in the student's file, as the result words it ("cell 4, line 3").
-    location: Clip
-    message: Clip
-    hint: Clip | None
-    #: The right answer and why: only in a result shown with full feedback.
-    solution: Clip | None
-    trace: tuple[TraceLine, ...]
-    trace_cut: int
-    inputs: tuple[Panel, ...]
-    comparison: Comparison | None
-    exhibits: tuple[Panel, ...]
-    answer: Answer | None
-    details: tuple[tuple[Clip, Clip], ...]
 
 
 @dataclass(frozen=True)
@@ -53,6 +38,8 @@ class ExerciseRow:
 
     exercise: ExerciseResult
     counts: Mapping[Status, int]
+    #: The question's points as they read: ``3/7``, ``bonus 2/2``, ``bonus, not attempted``.
+    points: str
     anchor: str | None
     first: CheckResult | None
     first_message: Clip | None
@@ -86,10 +73,13 @@ class ReportView:
     result: SubmissionResult
     percent: float
     rows: tuple[ExerciseRow, ...]
+    #: Cards of the checks that failed, raised or timed out, gathered by reason.
     failures: tuple[CheckView, ...]
-    #: Failing checks past ``limits.detailed``: listed with their message only.
+    #: The questions with answers still to give, one line per missing answer.
+    todos: tuple[Todo, ...]
+    #: Failing checks past ``limits.detailed`` cards: listed with their message only.
     more_failures: tuple[tuple[CheckResult, Clip], ...]
-    #: Checks that passed (or were skipped) but carry exhibits, an answer or details.
+    #: Per question, the checks that passed (or were skipped) but carry exhibits, answers or details.
     shown: tuple[CheckView, ...]
     cell_errors: tuple[CellErrorView, ...]
     more_cell_errors: int
@@ -105,32 +95,51 @@ def build(result: SubmissionResult, limits: Limits = DEFAULT_LIMITS, *, draw: bo
     pictures = Pictures(limits, draw)
     titles = {e.id: e.title for e in result.exercises}
     graded = result.error is None
-    groups = _group([c for c in result.checks if c.status in NOT_PASSING] if graded else [])
+    groups = failure_groups(result)
+    detailed, rest = groups[: limits.detailed], groups[limits.detailed:]
     anchors: dict[str, str] = {}
-    for group in groups:
-        anchor = _anchor(group[0].item_id, anchors.values())
+    waiting: dict[str, list[list[CheckResult]]] = {}
+    for group in detailed:
+        first = group[0]
+        if first.status == "unanswered":  # one block per question, a line per missing answer
+            known = waiting.setdefault(first.exercise, [])
+            anchor = (anchors[known[0][0].item_id] if known
+                      else _anchor("todo-" + first.exercise, anchors.values()))
+            known.append(group)
+        else:
+            anchor = _anchor(first.item_id, anchors.values())
         anchors.update((c.item_id, anchor) for c in group)
+    for group in rest:
+        anchors.update((c.item_id, _anchor(group[0].item_id, anchors.values())) for c in group)
+    kind = result.submission.kind
+    drawn: list[tuple[Exhibit, str]] = []
     failures = tuple(
-        _card(first, tuple(also), titles.get(first.exercise, first.exercise),
-              anchors[first.item_id], pictures)
-        for first, *also in groups[: limits.detailed]
+        card(group, titles.get(group[0].exercise, group[0].exercise), anchors[group[0].item_id],
+             pictures, kind, drawn, repeat=True)
+        for group in detailed if group[0].status != "unanswered"
     )
-    worth_showing = [c for c in result.checks if c.status not in NOT_PASSING
-                     and (c.exhibits or c.answer or c.details)] if graded else []
+    exercises = {e.id: e for e in result.exercises}
+    todos = tuple(todo(exercises[name], found, anchors[found[0][0].item_id], limits, kind)
+                  for name, found in waiting.items())
+    worth_showing = [
+        [c for c in e.checks if c.status not in NOT_PASSING and (c.exhibits or c.answer or c.details)]
+        for e in ordered(result.exercises)
+    ] if graded else []
+    passing = [group for group in worth_showing if group]
     shown = tuple(
-        _card(c, (), titles.get(c.exercise, c.exercise),
-              _anchor("seen-" + c.item_id, anchors.values()), pictures)
-        for c in worth_showing[: limits.detailed]
+        card(group, titles.get(group[0].exercise, group[0].exercise),
+              _anchor("seen-" + group[0].exercise, anchors.values()), pictures, kind, drawn,
+              repeat=False)
+        for group in passing[: limits.detailed]
     )
     errors = result.execution.cell_errors
     return ReportView(
         result=result,
-        percent=100.0 * result.points / result.max_points if result.max_points > 0 else 0.0,
-        rows=tuple(_row(e, anchors, graded, limits) for e in result.exercises),
+        percent=result.percent,
+        rows=tuple(_row(e, anchors, graded, limits) for e in ordered(result.exercises)),
         failures=failures,
-        more_failures=tuple(
-            (c, clip(c.message, limits.short)) for group in groups[limits.detailed:] for c in group
-        ),
+        todos=todos,
+        more_failures=tuple((c, clip(c.message, limits.short)) for group in rest for c in group),
         shown=shown,
         cell_errors=tuple(_cell_error(e, limits) for e in errors[: limits.cell_errors]),
         more_cell_errors=max(0, len(errors) - limits.cell_errors),
@@ -144,58 +153,14 @@ def build(result: SubmissionResult, limits: Limits = DEFAULT_LIMITS, *, draw: bo
     )
 
 
-def _group(failing: Sequence[CheckResult]) -> list[list[CheckResult]]:
-    """Failures in order; those of one question with the same verdict and no values merged."""
-    groups: list[list[CheckResult]] = []
-    seen: dict[tuple[Any, ...], list[CheckResult]] = {}
-    for check in failing:
-        bare = not (check.input or check.expected is not None or check.actual is not None
-                    or check.exhibits or check.answer or check.details)
-        key = (check.exercise, check.status, check.message, check.hint, check.solution, check.location,
-               check.cell, check.line, check.traceback, check.internal)
-        if bare and key in seen:
-            seen[key].append(check)
-            continue
-        groups.append([check])
-        if bare:
-            seen[key] = groups[-1]
-    return groups
-
-
-def _card(check: CheckResult, also: tuple[CheckResult, ...], title: str, anchor: str,
-          pictures: Pictures) -> CheckView:
-    limits = pictures.limits
-    lines, cut = trace(check.traceback, limits.traceback)
-    inputs = check.input.items() if isinstance(check.input, Mapping) else ()
-    details = list(check.details.items()) if isinstance(check.details, Mapping) else []
-    return CheckView(
-        check=check,
-        exercise_title=title,
-        anchor=anchor,
-        also=also,
-        location=clip(check.location, limits.label),
-        message=clip(check.message or check.status, limits.message),
-        hint=clip(check.hint, limits.hint) if check.hint else None,
-        solution=clip(check.solution, limits.hint) if check.solution else None,
-        trace=lines,
-        trace_cut=cut,
-        inputs=tuple(panel(str(name)[: limits.label], value, pictures) for name, value in inputs),
-        comparison=comparison(check.expected, check.actual, check.mismatch, pictures),
-        exhibits=exhibits(check.exhibits, pictures),
-        answer=answer(check.answer, pictures),
-        details=tuple((clip(str(k), limits.label), clip(readable(v), limits.short))
-                      for k, v in details[: limits.details]),
-    )
-
-
 def _row(exercise: ExerciseResult, anchors: Mapping[str, str], graded: bool,
          limits: Limits) -> ExerciseRow:
     counts: dict[Status, int] = {}
     for check in exercise.checks:
         counts[check.status] = counts.get(check.status, 0) + 1
-    first = exercise.first_failure if graded else None
+    first = first_to_fix(exercise) if graded else None
     return ExerciseRow(
-        exercise=exercise, counts=counts,
+        exercise=exercise, counts=counts, points=points_text(exercise),
         anchor=anchors.get(first.item_id) if first is not None else None,
         first=first,
         first_message=clip(first.message or first.status, limits.short) if first else None,

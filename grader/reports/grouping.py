@@ -1,0 +1,96 @@
+"""How every report orders questions and gathers checks, decided once for the HTML, Markdown and
+terminal reports alike.
+
+- Questions to fix come first: a wrong answer, then an error or a timeout, then a question not
+  answered yet, then an unfinished bonus; passed and skipped questions follow, each in the book's
+  order among its kind (``ordered``).
+- Checks of one question that did not pass for one reason are one group (``failure_groups``): the
+  same status and either the same message or the same hint, with nothing else that would be lost
+  by showing it once (the same location, values compared, structured answer and solution). A
+  report shows a group's hint, location and values once and lists its checks.
+- What sums up a question is the model's ``ExerciseResult.status``; the first thing to fix is the
+  first check with that status (``first_to_fix``), so a question not yet answered in one slot
+  never hides a wrong answer in another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from grader.results.model import NOT_PASSING, CheckResult, ExerciseResult, Status, SubmissionResult
+
+#: Questions in the order a student should work through them; lower comes first.
+_RANK: dict[Status, int] = {"failed": 0, "error": 1, "timeout": 2, "unanswered": 3, "passed": 5,
+                            "skipped": 6}
+_UNFINISHED_BONUS = 4
+
+
+def rank(exercise: ExerciseResult) -> int:
+    """Where a question goes among the others: what to fix first gets the lowest number."""
+    status = exercise.status
+    if exercise.bonus and status in NOT_PASSING:
+        return _UNFINISHED_BONUS  # never owed: after every required question still to do
+    return _RANK.get(status, len(_RANK))
+
+
+def ordered(exercises: Iterable[ExerciseResult]) -> tuple[ExerciseResult, ...]:
+    """The questions to fix first, then the others; the book's order within each kind."""
+    return tuple(sorted(exercises, key=rank))
+
+
+def first_to_fix(exercise: ExerciseResult) -> CheckResult | None:
+    """The first check whose status is the question's own (its summary), None when it passed."""
+    if exercise.status not in NOT_PASSING:
+        return None
+    return next((c for c in exercise.checks if c.status == exercise.status), exercise.first_failure)
+
+
+def attempted(exercise: ExerciseResult) -> bool:
+    """Whether the student answered any of the question: some check that ran was not waiting for
+    an answer."""
+    return any(c.status not in ("unanswered", "skipped") for c in exercise.checks)
+
+
+def failure_groups(result: SubmissionResult) -> list[list[CheckResult]]:
+    """The checks that did not pass, gathered per question and reason, in the order questions are
+    shown (``ordered``) and, within one, by the question's status first."""
+    if result.error is not None:
+        return []
+    groups: list[list[CheckResult]] = []
+    for exercise in ordered(result.exercises):
+        failing = [c for c in exercise.checks if c.status in NOT_PASSING]
+        failing.sort(key=lambda c: (c.status != exercise.status, _RANK.get(c.status, 9)))
+        groups.extend(group(failing))
+    return groups
+
+
+def group(checks: Sequence[CheckResult]) -> list[list[CheckResult]]:
+    """``checks`` (of one question) gathered by reason, each group in the order its first check came."""
+    groups: list[list[CheckResult]] = []
+    for check in checks:
+        home = next((g for g in groups if _same_reason(g[0], check)), None)
+        if home is None:
+            groups.append([check])
+        else:
+            home.append(check)
+    return groups
+
+
+def _same_reason(first: CheckResult, other: CheckResult) -> bool:
+    if _fields(first) != _fields(other) or not (first.message == other.message or first.hint):
+        return False
+    # Compared as objects, not as text: a result's payloads can be megabytes, and equal ones are
+    # mostly the same object (``==`` looks at identity first).
+    return _payloads(first) == _payloads(other)
+
+
+def _fields(check: CheckResult) -> tuple[Any, ...]:
+    """What a group says once, besides the values, so must be the same in every check of it."""
+    return (check.exercise, check.status, check.hint, check.solution, check.internal,
+            check.location, check.cell, check.line, check.traceback, check.expected_is_answer)
+
+
+def _payloads(check: CheckResult) -> tuple[Any, ...]:
+    """The values a group draws once."""
+    return (check.input, check.expected, check.actual, check.mismatch, check.answer, check.details)
