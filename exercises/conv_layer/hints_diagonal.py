@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 NOT_SQUARE_IMAGE = "diagonal_image({n}) has shape {shape}; expected ({n}, {n})"
-HINT_SQUARE_IMAGE = "return an n x n image, e.g. torch.eye(n) or torch.tril(torch.ones(n, n))"
+HINT_SQUARE_IMAGE = (
+    "your image has {rows} rows and {columns} columns: diagonal_image(n) must return an n x n image,"
+    " whose diagonal runs from corner to corner, e.g. torch.eye(n) or torch.tril(torch.ones(n, n))"
+)
+HINT_IMAGE_NOT_2D = (
+    "your image is {dims}-D: corr2d takes a 2-D image, so diagonal_image(n) must return an n x n"
+    " tensor, without batch or channel axes (X.reshape(n, n) for a (1, 1, n, n) one)"
+)
 NOT_REAL = "diagonal_image({n}) has dtype {dtype}; expected real numbers (float or int)"
 NO_RESPONSE = "corr2d(diagonal_image({n}), [[1, -1]]) is zero everywhere: your image has no edge K sees"
 HINT_NO_RESPONSE = (
@@ -27,17 +34,34 @@ TOO_SHORT = (
     " an edge across the image has at least {least}"
 )
 
-CANNOT_JUDGE = (
-    "{name} cannot be judged on your image: diagonal_image({n}) has no diagonal edge (see the"
+#: A question about the student's image when there is no image to judge it on: why, in their words.
+CANNOT_JUDGE_SHAPE = (
+    "{name} cannot be judged: it is about an n x n image, and diagonal_image({n}) has shape {shape}"
+    " (see the check has_diagonal_edge)"
+)
+CANNOT_JUDGE_NOT_REAL = (
+    "{name} cannot be judged: it is about an image of real numbers, and diagonal_image({n}) has"
+    " dtype {dtype} (see the check has_diagonal_edge)"
+)
+CANNOT_JUDGE_EDGE = (
+    "{name} cannot be judged: it is about an image with a diagonal edge, and {problem} (see the"
     " check has_diagonal_edge)"
+)
+CANNOT_JUDGE_CALL = (
+    "{name} cannot be judged: it is about the image diagonal_image({n}) returns, and {problem}"
+)
+HINT_CANNOT_JUDGE_CALL = (
+    "fix diagonal_image first (see the check has_diagonal_edge): the answers are judged on the image"
+    " it returns for n = {n}"
 )
 WRONG_CHOICE = "{name} is {given!r}, which is not what happens on your image"
 #: The right choice and why, for full feedback only.
 SOLUTION_CHOICE = "on your image the answer is {truth!r}: {why}. {explanation}"
 WHY_APPLY_K = {
     "zeros": "corr2d(X, K) is zero everywhere",
-    "one_line": "corr2d(X, K) is non-zero along one diagonal line, all of one sign",
-    "two_lines": "corr2d(X, K) is non-zero along two neighbouring diagonals, of opposite signs",
+    "one_line": "corr2d(X, K) is non-zero only along one diagonal line (one diagonal, or two"
+                " neighbouring ones all of one sign)",
+    "two_lines": "corr2d(X, K) is non-zero along two neighbouring diagonals, with both signs",
     "everywhere": "corr2d(X, K) is non-zero at most positions",
 }
 WHY_TRANSPOSE_X = {

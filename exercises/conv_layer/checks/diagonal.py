@@ -4,6 +4,10 @@ The answers are choices, and the truth behind each is computed on the student's 
 reference ``corr2d``: for ``torch.eye`` transposing X changes nothing, for a triangle it does, and
 the grader knows which image it was given. The image itself is accepted whatever its form, as long
 as the book's ``K = [[1, -1]]`` responds to it along one diagonal line and nowhere else.
+
+A question whose image cannot be had says why, showing what was found: diagonal_image raised (the
+error, where it was raised), returned another shape (an n x m canvas, extra axes: the image is
+shown), or returned an image with no diagonal edge (the image and its response are shown).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import torch
 
 from exercises.conv_layer import hints_diagonal as hints
 from exercises.conv_layer.checks._common import book_kernel, conv_truth
-from grader.pack import CheckContext, CheckFailed
+from grader.pack import CheckContext, CheckFailed, MissingName, NotImplementedYet, StudentCodeError
 
 __all__ = [
     "diagonal_apply_K",
@@ -86,28 +90,49 @@ def diagonal_transpose_K(ctx: CheckContext) -> None:
            (hints.OPEN_TRANSPOSE_K, hints.HINT_TRANSPOSE_K))
 
 
-def _image(ctx: CheckContext, n: int) -> torch.Tensor:
-    """The student's image as float64, insisting on n x n real values."""
+def _image(ctx: CheckContext, n: int, question: str | None = None) -> torch.Tensor:
+    """The student's image as float64, insisting on n x n real values (a wrong shape is shown); a
+    ``question`` judged on it says it cannot be judged without one."""
     value = ctx.call_tensor("diagonal_image", n)
-    if tuple(value.shape) != (n, n):
-        raise CheckFailed(hints.NOT_SQUARE_IMAGE.format(n=n, shape=tuple(value.shape)),
-                          hint=hints.HINT_SQUARE_IMAGE, input={"n": n},
-                          actual={"shape": list(value.shape)}, expected={"shape": [n, n]})
+    shape = tuple(value.shape)
+    if shape != (n, n):
+        ctx.exhibit(f"your diagonal_image({n})", value)
+        hint = hints.HINT_SQUARE_IMAGE.format(rows=shape[0], columns=shape[1]) if len(shape) == 2 \
+            else hints.HINT_IMAGE_NOT_2D.format(dims=len(shape))
+        message = hints.NOT_SQUARE_IMAGE.format(n=n, shape=shape) if question is None \
+            else hints.CANNOT_JUDGE_SHAPE.format(name=question, n=n, shape=shape)
+        raise CheckFailed(message, hint=hint, input={"n": n}, actual={"shape": list(shape)},
+                          expected={"shape": [n, n]})
     data: torch.Tensor = value.data
     if data.is_complex():
-        raise CheckFailed(hints.NOT_REAL.format(n=n, dtype=value.dtype), input={"n": n})
+        message = hints.NOT_REAL.format(n=n, dtype=value.dtype) if question is None \
+            else hints.CANNOT_JUDGE_NOT_REAL.format(name=question, n=n, dtype=value.dtype)
+        raise CheckFailed(message, input={"n": n})
     return data.to(torch.float64)
 
 
 def _judged_image(ctx: CheckContext, name: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """The image the questions are judged on, and its response; refuses one with no diagonal edge."""
+    """The image the questions are judged on, and its response. Without one, the question fails
+    saying why: diagonal_image raised (or returned no tensor), returned another shape or no real
+    numbers, or returned an image with no diagonal edge; what was found is shown."""
+    n = QUESTION_SIZE
     try:
-        X = _image(ctx, QUESTION_SIZE)
-        Y = conv_truth(X, book_kernel().double())
-        _assert_diagonal(Y, QUESTION_SIZE)
-    except CheckFailed:
-        raise CheckFailed(hints.CANNOT_JUDGE.format(name=name, n=QUESTION_SIZE),
-                          hint=hints.HINT_NOT_DIAGONAL) from None
+        X = _image(ctx, n, name)
+    except (NotImplementedYet, MissingName):
+        raise  # not answered: said as such
+    except StudentCodeError as exc:  # raised, timed out, returned no tensor: the same kind of error
+        raise type(exc)(hints.CANNOT_JUDGE_CALL.format(name=name, n=n, problem=exc.message),
+                        hint=exc.hint or hints.HINT_CANNOT_JUDGE_CALL.format(n=n),
+                        traceback=exc.traceback, cell=exc.cell, line=exc.line) from None
+    Y = conv_truth(X, book_kernel().double())
+    try:
+        _assert_diagonal(Y, n)
+    except CheckFailed as failed:
+        # No answer to give away: the response of an image with no diagonal edge is no truth.
+        ctx.exhibit(f"your diagonal_image({n})", X)
+        ctx.exhibit("corr2d(X, [[1, -1]])", Y)
+        raise CheckFailed(hints.CANNOT_JUDGE_EDGE.format(name=name, problem=failed.message),
+                          hint=failed.hint, input={"n": n}, actual=Y) from None
     return X, Y
 
 
