@@ -77,8 +77,8 @@ HINT_LAYER_DEVICE = (
     " with .cpu() or .to('cpu'), and make any new tensor with device=x.device"
 )
 HINT_LAYER_USES_CORR2D = (
-    "Conv2D runs your corr2d, which does not agree with torch's conv2d on this input (its value,"
-    " gradient or device; see the corr2d checks): fix corr2d first"
+    "your corr2d does not agree with torch's conv2d on this input (its value, gradient or"
+    " device; see the corr2d checks): if Conv2D runs it, fix corr2d first"
 )
 NOT_A_MODULE = "Conv2D(kernel_size) made a {type}, not an nn.Module"
 NOT_REGISTERED = "Conv2D has no parameter named {name!r} (self.{name} is a {kind})"

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 NOT_AN_EXCEPTION = "autograd_error() returned {got}; expected the exception object it caught"
-HINT_RETURN_EXCEPTION = (
-    "catch the error and return it: try: ... .backward() except RuntimeError as exc: return exc"
+HINT_CATCH_IT = (
+    "autograd_error() raised the very error asked for instead of returning it: catch it and return"
+    " it, try: ... .backward() except RuntimeError as exc: return exc"
+)
+HINT_RAISED_OTHER = (
+    "the function should not raise: run Conv2D((1, 2)) on a 6 x 8 image, call .backward() on its"
+    " output inside try/except, and return the exception caught"
+)
+HINT_RETURNED_NONE = (
+    "autograd_error() returned None: either nothing raised (backward() on a scalar, such as"
+    " output.sum(), works) or the except branch does not return what it caught; call .backward()"
+    " on the layer's output itself, a matrix, and return the exception caught"
+)
+HINT_RETURNED_TEXT = "return the exception object itself (return exc), not its text"
+HINT_RETURN_OBJECT = (
+    "return the exception object that was caught (except RuntimeError as exc: return exc), not its"
+    " type or another value"
 )
 WRONG_ERROR = (
     "autograd_error() returned {type}: {message!r}, which is not the error backward() on Conv2D's"
@@ -17,29 +32,72 @@ SOLUTION_ERROR = (
     " weight.grad after Conv2D(X).sum().backward())"
 )
 HINT_NOT_AUTOGRAD = (
-    "that error is real but comes from the calling code ({case}), not from differentiating the"
-    " layer; the error asked for is the one autograd itself gives for backward() on the non-scalar"
-    " output"
+    "PyTorch raises that error for a mistake in the calling code ({case}), not for differentiating"
+    " the layer; the error asked for is the one backward() gives on the layer's non-scalar output"
 )
 CASE_4D = "a 4-D (1, 1, H, W) tensor fed to the 2-D corr2d"
 CASE_LEAF = "an in-place update of a leaf parameter outside torch.no_grad()"
+CASE_CONV2D_DIMENSIONS = (
+    "an input with the wrong number of dimensions given to nn.Conv2d or F.conv2d, which take"
+    " (C, H, W) or (N, C, H, W), not a 2-D image"
+)
+CASE_CONV2D_CHANNELS = (
+    "an input whose channel dimension does not match nn.Conv2d's in_channels (the image reshaped"
+    " along the wrong axis)"
+)
 CASE_DEVICE = "an output allocated on the CPU for a CUDA input"
-CASE_ATTRIBUTE = "an attribute that does not exist, such as net.grad"
+HINT_ATTRIBUTE = (
+    "an AttributeError says the object has no attribute of that name (a layer has no .grad, its"
+    " parameters do): it is not about differentiating the layer; the error asked for is the one"
+    " backward() gives on the layer's non-scalar output"
+)
 HINT_MXNET = (
     "'in-place operations are not supported' is MXNet's autograd, not PyTorch's; reproduce what"
     " PyTorch gives for backward() on the non-scalar output instead"
 )
-NOT_RAISED_BY_TORCH = (
-    "autograd_error() returned a {type} with the right message, but PyTorch did not raise it: it was"
-    " built or raised by your own code"
+HINT_BUILT_OTHER = (
+    "that exception was made but never raised: call .backward() on Conv2D's output inside"
+    " try/except and return the exception PyTorch raises there"
 )
-HINT_NOT_RAISED_BY_TORCH = (
-    "return the exception PyTorch raised, not one you built: call .backward() on Conv2D's output"
-    " inside try/except and return what was caught"
+HINT_OTHER_TORCH_ERROR = (
+    "PyTorch's own code raised that error, for another operation than backward() on Conv2D's"
+    " output: apply Conv2D((1, 2)) to a 6 x 8 image and call .backward() on that output, a matrix,"
+    " with nothing else in between"
+)
+HINT_OTHER_ERROR = (
+    "that error was raised in {where} (by a raise statement, or by an operation there), and it is"
+    " not the one asked for: apply Conv2D((1, 2)) to a 6 x 8 image and call .backward() on that"
+    " output, a matrix, inside try/except"
+)
+#: Where an exception was raised, by the module of the innermost frame of its traceback.
+WHERE_YOURS = "your own code"
+WHERE_MODULE = "the module {module}"
+NEVER_RAISED = (
+    "autograd_error() returned a {type} with the right message, but it was never raised: it was"
+    " built, not caught"
+)
+RAISED_ELSEWHERE = (
+    "autograd_error() returned a {type} with the right message, but it was raised in {where}, not"
+    " by PyTorch"
+)
+HINT_BUILT = (
+    "return the exception PyTorch raises, not one built with its message: call .backward() on"
+    " Conv2D's output inside try/except and return what was caught"
+)
+HINT_RAISED_ELSEWHERE = (
+    "let PyTorch raise it: call .backward() on Conv2D's output inside try/except and return what"
+    " was caught, rather than raising a copy of its message"
 )
 
 NOT_A_PAIR = "conv2d_gradients(X, K) returned {got}; expected a pair (dX, dK) of tensors"
+A_TENSOR = "a torch.Tensor"
 HINT_PAIR = "return X.grad, K.grad after corr2d(X, K).sum().backward()"
+HINT_GRAD_NONE = (
+    "a gradient came back as None: .grad stays None on a tensor that does not require grad, or"
+    " that was not the one differentiated; make the X and K given require it"
+    " (X = X.detach().clone().requires_grad_(True)), compute corr2d(X, K).sum().backward() with"
+    " them, and return their .grad"
+)
 HINT_SWAPPED = "the pair is in the wrong order: return (dX, dK), the gradient for X first"
 HINT_MEAN = (
     "these are the gradients of corr2d(X, K).mean(), the sum's divided by the number of outputs:"
@@ -50,8 +108,8 @@ HINT_GRADIENT_DEVICE = (
     " where X is"
 )
 HINT_USES_CORR2D = (
-    "conv2d_gradients differentiates your corr2d, which does not agree with torch's conv2d on"
-    " this input (its value, device or gradient): fix corr2d first"
+    "your corr2d does not agree with torch's conv2d on this input (its value, device or"
+    " gradient): if conv2d_gradients differentiates it, fix corr2d first"
 )
 
 WRONG_BACKPROPAGATES = (
