@@ -12,8 +12,10 @@ keep the mean and lower the noise (a delta does the first, zeros the second). An
 constants by nature (a minimum size, an exception, a bool, the integral's ones) are judged as they
 are. Questions about the student's own object count only about a right one: the diagonal questions
 alongside an image with a diagonal edge at every size (not one hard-coded for the size they are
-judged on); the strongest structure is judged only for a kernel that takes a second derivative,
-in its check (a five-tap one may answer it, though it fails the size).
+judged on). An answer about a second name is judged on its own: min_kernel_size(d) whatever
+derivative_kernel does, and the strongest structure on the student's kernel where it takes a
+second derivative (a five-tap one may answer it, though it fails the size), else on the second
+difference itself.
 """
 
 from __future__ import annotations
@@ -140,9 +142,9 @@ SECOND_DERIVATIVE = Exercise(
               needs=("second_derivative_kernel",)),
         Check("min_size", "SECOND_DERIVATIVE_MIN_SIZE is the fewest taps possible", 1,
               "second_derivative_min_size", ANY_DEVICE, needs=("SECOND_DERIVATIVE_MIN_SIZE",)),
-        Check("strongest_structure", "answer_second_derivative_strongest matches your kernel's"
-              " responses", 1, "second_derivative_strongest_structure", ANY_DEVICE,
-              needs=("second_derivative_kernel", "answer_second_derivative_strongest")),
+        Check("strongest_structure", "answer_second_derivative_strongest names the structure a"
+              " second derivative responds to most", 1, "second_derivative_strongest_structure",
+              ANY_DEVICE, needs=("answer_second_derivative_strongest",)),
     ),
 )
 
@@ -199,9 +201,10 @@ DERIVATIVE_ORDER_D = Exercise(
               requires=("constant_on_power",)),
         Check("constant_on_power", "Gives d! (up to sign) on x ** d", 1,
               "derivative_constant_on_power", ANY_DEVICE, needs=("derivative_kernel",)),
-        Check("min_size",
-              "min_kernel_size(d) is the fewest taps possible, and derivative_kernel(d) has that many", 1,
-              "derivative_min_size", ANY_DEVICE, needs=("min_kernel_size", "derivative_kernel"),
+        Check("min_size", "min_kernel_size(d) is the fewest taps possible", 1,
+              "derivative_min_size", ANY_DEVICE, needs=("min_kernel_size",)),
+        Check("fewest_taps", "derivative_kernel(d) has as few taps as possible", 1,
+              "derivative_fewest_taps", ANY_DEVICE, needs=("derivative_kernel",),
               requires=("constant_on_power",)),
     ),
 )

@@ -20,6 +20,7 @@ from exercises.conv_layer.checks.kernels_blur import (
 from exercises.conv_layer.checks.kernels_derivative import (
     derivative_annihilates_lower_degrees,
     derivative_constant_on_power,
+    derivative_fewest_taps,
     derivative_min_size,
 )
 from exercises.conv_layer.checks.kernels_edge import (
@@ -47,6 +48,7 @@ __all__ = [
     "blur_symmetric_peak",
     "derivative_annihilates_lower_degrees",
     "derivative_constant_on_power",
+    "derivative_fewest_taps",
     "derivative_min_size",
     "directional_ignores_perpendicular",
     "directional_responds_along_v",

@@ -50,7 +50,8 @@ def blur_normalized(ctx: CheckContext) -> None:
                           hint=hints.HINT_BLUR_NEGATIVE, input=_inputs(size, sigma), actual=K)
         if abs(float(K.sum()) - 1.0) > SUM_ATOL:
             raise failure(hints.BLUR_SUM.format(call=call, sum=number_text(float(K.sum()))),
-                          hint=hints.HINT_BLUR_NORMALIZE, input=_inputs(size, sigma), expected=1.0,
+                          hint=hints.HINT_BLUR_NORMALIZE if K.any() else hints.HINT_BLUR_FORMULA,
+                          input=_inputs(size, sigma), expected=1.0,
                           actual=float(K.sum()))
 
 

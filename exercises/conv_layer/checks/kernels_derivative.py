@@ -4,9 +4,10 @@ The kernel is one row (1, n), one column (n, 1) or a 1-D tensor (read as a row),
 own direction to monomials x^k sampled on centred integers in float64. It must give zero on every
 x^k with k < d (so on every polynomial of degree below d) and the constant d! or -d! on x^d, which
 is what the forward difference (binomial coefficients with alternating signs) gives. Those two
-checks accept a kernel of any length, so a central-difference stencil of 2d + 1 taps passes them;
-only ``min_size`` asks for the fewest taps, both from ``min_kernel_size(d)`` and from the
-kernel itself.
+checks accept a kernel of any length, so a central-difference stencil of 2d + 1 taps passes them.
+The fewest taps are two ideas, each judged on its own name: ``min_size`` asks ``min_kernel_size(d)``
+(a right number earns its point whether or not ``derivative_kernel`` is written or right), and
+``fewest_taps`` counts the kernel's taps (a property, counted only alongside ``constant_on_power``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ from exercises.conv_layer.checks.kernels_common import (
 from exercises.conv_layer.truth import fewest_taps
 from grader.pack import WRONG_RETURN, CheckContext, WrongReturn, assert_close, describe_kind
 
-__all__ = ["derivative_annihilates_lower_degrees", "derivative_constant_on_power", "derivative_min_size"]
+__all__ = [
+    "derivative_annihilates_lower_degrees",
+    "derivative_constant_on_power",
+    "derivative_fewest_taps",
+    "derivative_min_size",
+]
 
 NAME = "derivative_kernel"
 SIZE_NAME = "min_kernel_size"
@@ -75,7 +81,7 @@ def derivative_constant_on_power(ctx: CheckContext) -> None:
             lowers = all(is_zero(respond(L, K), L, K) for L in (_monomial(K, k) for k in range(d)))
             raise failure(derivative_hints.DERIVATIVE_NOT_CONSTANT.format(
                 call=_call(d), image=label, low=number_text(float(R.min())),
-                high=number_text(float(R.max()))),
+                high=number_text(float(R.max())), factorial=factorial, d=d),
                 hint=None if lowers else _lower_hint(K), input=inputs, actual=R)
         value = float(R.mean())
         if abs(abs(value) - factorial) > tolerance(X, K) + 1e-9 * factorial:
@@ -88,39 +94,46 @@ def derivative_constant_on_power(ctx: CheckContext) -> None:
 
 def derivative_min_size(ctx: CheckContext) -> None:
     """min_kernel_size(d) is the fewest taps of a stencil for the d-th derivative, found by linear
-    algebra (``truth.fewest_taps``), and derivative_kernel(d) has exactly that many."""
+    algebra (``truth.fewest_taps``); judged on its own, whatever derivative_kernel does."""
     sizes = {d: _size(ctx, d) for d in DEGREES}
     for d, size in sizes.items():
         fewest = fewest_taps(d)
         if size != fewest:
+            why = _size_hint(sizes)
             raise failure(derivative_hints.DERIVATIVE_MIN_SIZE_WRONG.format(d=d, size=size),
-                          hint=_open_hint(_size_hint(sizes)), input={"d": d}, expected=fewest,
-                          actual=size, expected_is_answer=True,
+                          hint=_open_hint(why), input={"d": d}, expected=fewest, actual=size,
+                          expected_is_answer=True,
                           solution=derivative_hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
-                              d=d, fewest=fewest, why=_size_hint(sizes)))
+                              d=d, fewest=fewest, why=why))
+
+
+def derivative_fewest_taps(ctx: CheckContext) -> None:
+    """derivative_kernel(d) has exactly as many taps as the fewest possible (``truth.fewest_taps``);
+    judged on its own, whatever min_kernel_size says."""
     kernels = {d: _kernel(ctx, d) for d in DEGREES}
     for d, K in kernels.items():
         fewest = fewest_taps(d)
+        if K.numel() == fewest:
+            continue
+        ctx.exhibit(hints.LABEL_KERNEL.format(call=_call(d)), K)
         if K.numel() < fewest:
-            raise failure(derivative_hints.DERIVATIVE_TOO_FEW_TAPS.format(call=_call(d), taps=K.numel(), d=d),
-                          hint=derivative_hints.OPEN_DERIVATIVE_MIN_SIZE, input={"d": d}, expected=fewest,
-                          actual=K.numel(), expected_is_answer=True,
-                          solution=derivative_hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
-                              d=d, fewest=fewest, why=derivative_hints.HINT_DERIVATIVE_MIN_SIZE))
-        if K.numel() != fewest:
-            raise failure(derivative_hints.DERIVATIVE_TAPS.format(call=_call(d), taps=K.numel()),
-                          hint=_open_hint(_taps_hint(kernels)), input={"d": d}, expected=fewest,
-                          actual=K.numel(), expected_is_answer=True,
-                          solution=derivative_hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
-                              d=d, fewest=fewest, why=_taps_hint(kernels)))
+            message = derivative_hints.DERIVATIVE_TOO_FEW_TAPS.format(call=_call(d), taps=K.numel(), d=d)
+            why = derivative_hints.HINT_DERIVATIVE_MIN_SIZE
+        else:
+            message = derivative_hints.DERIVATIVE_TAPS.format(call=_call(d), taps=K.numel())
+            why = _taps_hint(kernels)
+        raise failure(message, hint=_open_hint(why), input={"d": d}, expected=fewest,
+                      actual=K.numel(), expected_is_answer=True,
+                      solution=derivative_hints.SOLUTION_DERIVATIVE_MIN_SIZE.format(
+                          d=d, fewest=fewest, why=why))
 
 
 def _size(ctx: CheckContext, d: int) -> int:
     """min_kernel_size(d), insisting on an int."""
     size = ctx.call(SIZE_NAME, d).value
     if not isinstance(size, int) or isinstance(size, bool):
-        raise WrongReturn(WRONG_RETURN.format(name=SIZE_NAME, expected="an int",
-                                                       got=describe_kind(size)))
+        raise WrongReturn(WRONG_RETURN.format(name=SIZE_NAME, expected="an int", got=describe_kind(size)),
+                          hint=derivative_hints.HINT_SIZE_INT)
     return size
 
 
@@ -168,17 +181,25 @@ def _size_hint(sizes: dict[int, int]) -> str:
 
 
 def _taps_hint(kernels: dict[int, torch.Tensor]) -> str:
-    """Too many taps: a central stencil (the same read backwards, up to sign), or padding."""
+    """Too many taps: zero taps at an end (padding), a central stencil (the same read backwards, up
+    to sign), or neither."""
     longer = [K.reshape(-1) for d, K in kernels.items() if K.numel() > fewest_taps(d)]
+    if any(float(K[0]) == 0.0 or float(K[-1]) == 0.0 for K in longer):
+        return derivative_hints.HINT_DERIVATIVE_PADDED
     central = all(torch.equal(K.flip(0), K) or torch.equal(K.flip(0), -K) for K in longer)
     return derivative_hints.HINT_DERIVATIVE_CENTRAL if central else derivative_hints.HINT_DERIVATIVE_MIN_SIZE
 
 
+#: Each full explanation (the solution, full feedback only) and the hint that names the same
+#: mistake without stating the fewest taps.
+_OPEN_HINTS = {
+    derivative_hints.HINT_DERIVATIVE_CENTRAL: derivative_hints.OPEN_DERIVATIVE_CENTRAL,
+    derivative_hints.HINT_DERIVATIVE_PADDED: derivative_hints.OPEN_DERIVATIVE_PADDED,
+}
+
+
 def _open_hint(full: str) -> str:
-    """The hint that names the same mistake without stating the fewest taps (full feedback adds
-    ``full`` as the solution)."""
-    return derivative_hints.OPEN_DERIVATIVE_CENTRAL if full == derivative_hints.HINT_DERIVATIVE_CENTRAL \
-        else derivative_hints.OPEN_DERIVATIVE_MIN_SIZE
+    return _OPEN_HINTS.get(full, derivative_hints.OPEN_DERIVATIVE_MIN_SIZE)
 
 
 def _call(d: int) -> str:

@@ -7,9 +7,12 @@ edges orthogonal to v responds to a ramp that grows along v, gives zero on one t
 ``v1 * d/dx + v2 * d/dy``, responds in proportion to |v|. Any kernel of up to 5 x 5 with those
 properties passes (forward or central differences, Sobel), with either sign.
 
-The known mistakes are told apart by the gradients of the kernels made for every v tried: v1 put
-along the rows (the "[1, -1] finds horizontal edges" confusion), a derivative along the edge
-instead of across it, a kernel whose taps do not sum to zero, or one that sees both directions.
+The known mistakes are told apart by the gradients of the kernels made for every v tried: a
+kernel whose taps do not sum to zero, one that is the same whatever v is, v1 put along the rows
+(the "[1, -1] finds horizontal edges" confusion), the signs of v dropped, one difference reversed
+(y taken to grow upwards), a derivative along the edge instead of across it. Otherwise the hint
+says what the kernel does for the v it failed on: nothing along v (a derivative along the edge, or
+none at all), or something both along and across v.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import math
 
 import torch
 
+from exercises.conv_layer import hints_edge as edge_hints
 from exercises.conv_layer import hints_kernels as hints
 from exercises.conv_layer.checks.kernels_common import (
     as_value,
@@ -32,7 +36,7 @@ from exercises.conv_layer.checks.kernels_common import (
     shape_text,
     tolerance,
 )
-from grader.pack import CheckContext, CheckFailed, assert_close
+from grader.pack import CheckContext, assert_close
 
 __all__ = ["directional_ignores_perpendicular", "directional_responds_along_v", "directional_scales_with_v"]
 
@@ -57,10 +61,12 @@ def directional_responds_along_v(ctx: CheckContext) -> None:
     for v, K in family:
         X = _ramp(_unit(v))
         R = respond(X, K)
-        if is_zero(R, X, K):
+        if is_zero(R, X, K):  # so its taps sum to zero and its gradient is perpendicular to v
             _exhibit_ramps(ctx, v, K)
-            raise failure(hints.EDGE_NO_RESPONSE.format(call=_call(v)),
-                          hint=_diagnosis(family) or hints.HINT_EDGE_DERIVATIVE,
+            along_edge = float(_gradient(K).norm()) > _tiny(K)
+            raise failure(edge_hints.EDGE_NO_RESPONSE.format(call=_call(v)),
+                          hint=_diagnosis(family) or (edge_hints.HINT_EDGE_ALONG_EDGE if along_edge
+                                                      else edge_hints.HINT_EDGE_DERIVATIVE),
                           input={"v": list(v), "X": X, "K": K}, actual=R)
 
 
@@ -68,15 +74,20 @@ def directional_ignores_perpendicular(ctx: CheckContext) -> None:
     """For every v tried, an image that grows across v (along (-v2, v1)) gives zero everywhere."""
     family = _family(ctx)
     if all(bool((K == 0).all()) for _, K in family):
-        raise CheckFailed(hints.EDGE_ALL_ZERO, hint=hints.HINT_EDGE_DERIVATIVE)
+        v, K = family[0]
+        raise failure(edge_hints.EDGE_ALL_ZERO, hint=edge_hints.HINT_EDGE_DERIVATIVE, input={"v": list(v)},
+                      actual=K)
     for v, K in family:
         X = _ramp(_across(_unit(v)))
         R = respond(X, K)
         if not is_zero(R, X, K):
             _exhibit_ramps(ctx, v, K)
-            assert_close(as_value(R), torch.zeros_like(R), what=hints.EDGE_ACROSS.format(call=_call(v)),
+            along = _ramp(_unit(v))
+            both = not is_zero(respond(along, K), along, K)
+            assert_close(as_value(R), torch.zeros_like(R), what=edge_hints.EDGE_ACROSS.format(call=_call(v)),
                          input={"v": list(v), "X": X, "K": K}, rtol=0.0, atol=tolerance(X, K),
-                         hint=_diagnosis(family) or hints.HINT_EDGE_BOTH_DIRECTIONS)
+                         hint=_diagnosis(family) or (edge_hints.HINT_EDGE_BOTH_DIRECTIONS if both
+                                                     else edge_hints.HINT_EDGE_ALONG_EDGE))
 
 
 def directional_scales_with_v(ctx: CheckContext) -> None:
@@ -93,26 +104,31 @@ def directional_scales_with_v(ctx: CheckContext) -> None:
             Kt = _kernel(ctx, tv)
             Rt = respond(X, Kt) if Kt.shape == K.shape else None
             if Rt is None or float((Rt - t * R).abs().max()) > tolerance(X, Kt) + t * tolerance(X, K):
-                _fail_scaling(ctx, v, tv, t, K, Kt, X, R, Rt)
+                fixed = _diagnosis(family) == edge_hints.HINT_EDGE_FIXED
+                _fail_scaling(ctx, v, tv, t, K, Kt, X, R, Rt,
+                              edge_hints.HINT_EDGE_FIXED if fixed else edge_hints.HINT_EDGE_SCALE)
     if not responded:
-        raise CheckFailed(hints.EDGE_NEVER_RESPONDS,
-                          hint=_diagnosis(family) or hints.HINT_EDGE_DERIVATIVE)
+        v, K = family[0]
+        _exhibit_ramps(ctx, v, K)
+        raise failure(edge_hints.EDGE_NEVER_RESPONDS,
+                      hint=_diagnosis(family) or edge_hints.HINT_EDGE_DERIVATIVE, input={"v": list(v)},
+                      actual=K)
 
 
 def _fail_scaling(
     ctx: CheckContext, v: Vector, tv: Vector, t: float, K: torch.Tensor, Kt: torch.Tensor,
-    X: torch.Tensor, R: torch.Tensor, Rt: torch.Tensor | None,
+    X: torch.Tensor, R: torch.Tensor, Rt: torch.Tensor | None, hint: str,
 ) -> None:
     inputs = {"v": list(v), "t * v": list(tv), "X": X}
     if Rt is None:
-        raise failure(hints.EDGE_SHAPE_CHANGES.format(
+        raise failure(edge_hints.EDGE_SHAPE_CHANGES.format(
             call=_call(v), shape=shape_text(tuple(K.shape)), scaled=_call(tv),
-            scaled_shape=shape_text(tuple(Kt.shape))), hint=hints.HINT_EDGE_SCALE, input=inputs)
-    ctx.exhibit(hints.EDGE_LABEL_RESPONSE.format(v=_v_text(v)), R)
-    ctx.exhibit(hints.EDGE_LABEL_RESPONSE.format(v=_v_text(tv)), Rt, hints.EDGE_NOTE_SCALED.format(t=t))
-    assert_close(as_value(Rt), t * R, what=hints.EDGE_SCALED.format(call=_call(tv), v=_v_text(v)),
-                 input=inputs, rtol=0.0, atol=tolerance(X, Kt) + t * tolerance(X, K),
-                 hint=hints.HINT_EDGE_SCALE)
+            scaled_shape=shape_text(tuple(Kt.shape))), hint=hint, input=inputs)
+    ctx.exhibit(edge_hints.EDGE_LABEL_RESPONSE.format(v=_v_text(v)), R)
+    ctx.exhibit(edge_hints.EDGE_LABEL_RESPONSE.format(v=_v_text(tv)), Rt,
+                edge_hints.EDGE_NOTE_SCALED.format(t=t))
+    assert_close(as_value(Rt), t * R, what=edge_hints.EDGE_SCALED.format(call=_call(tv), v=_v_text(v)),
+                 input=inputs, rtol=0.0, atol=tolerance(X, Kt) + t * tolerance(X, K), hint=hint)
 
 
 def _family(ctx: CheckContext) -> list[tuple[Vector, torch.Tensor]]:
@@ -135,23 +151,30 @@ def _kernel(ctx: CheckContext, v: Vector) -> torch.Tensor:
     """directional_edge_kernel(v) as float64 data, insisting on a 2-D kernel of at most 5 x 5."""
     K = fetch_kernel(ctx, "directional_edge_kernel", v, call=_call(v))
     if not fits(K, MAX_SIZE):
-        raise shape_failure(hints.EDGE_SHAPE.format(call=_call(v), shape=shape_text(tuple(K.shape))),
-                            K, hints.EDGE_EXPECTED_SHAPE, hints.HINT_EDGE_SHAPE)
+        raise shape_failure(edge_hints.EDGE_SHAPE.format(call=_call(v), shape=shape_text(tuple(K.shape))),
+                            K, edge_hints.EDGE_EXPECTED_SHAPE, edge_hints.HINT_EDGE_SHAPE)
     return K
 
 
 def _diagnosis(family: list[tuple[Vector, torch.Tensor]]) -> str | None:
     """The known mistake the kernels for all the v tried show, if one does."""
     if any(abs(float(K.sum())) > _tiny(K) for _, K in family):
-        return hints.HINT_EDGE_ZERO_SUM
+        return edge_hints.HINT_EDGE_ZERO_SUM
     gradients = [(v, _gradient(K), _tiny(K)) for v, K in family]
     if all(g.norm() <= tiny for _, g, tiny in gradients):
         return None
-    if all(_parallel(g, (v[1], v[0])) for v, g, _ in gradients) and \
-            not all(_parallel(g, v) for v, g, _ in gradients):
-        return hints.HINT_EDGE_AXES_SWAPPED
+    first = family[0][1]
+    if all(K.shape == first.shape and torch.equal(K, first) for _, K in family):
+        return edge_hints.HINT_EDGE_FIXED
+    along_v = all(_parallel(g, v) for v, g, _ in gradients)
+    if not along_v and all(_parallel(g, (v[1], v[0])) for v, g, _ in gradients):
+        return edge_hints.HINT_EDGE_AXES_SWAPPED
+    if not along_v and all(_parallel(g, (abs(v[0]), abs(v[1]))) for v, g, _ in gradients):
+        return edge_hints.HINT_EDGE_SIGNS
+    if not along_v and all(_parallel(g, (v[0], -v[1])) for v, g, _ in gradients):
+        return edge_hints.HINT_EDGE_ONE_AXIS_REVERSED
     if all(_perpendicular(g, v) for v, g, _ in gradients):
-        return hints.HINT_EDGE_ALONG_EDGE
+        return edge_hints.HINT_EDGE_ALONG_EDGE
     return None
 
 
@@ -196,7 +219,7 @@ def _ramp(u: Vector) -> torch.Tensor:
 def _exhibit_ramps(ctx: CheckContext, v: Vector, K: torch.Tensor) -> None:
     """The two ramps and the kernel's responses to both, for the report."""
     u = _unit(v)
-    for label, direction in ((hints.EDGE_LABEL_ALONG, u), (hints.EDGE_LABEL_ACROSS, _across(u))):
+    for label, direction in ((edge_hints.EDGE_LABEL_ALONG, u), (edge_hints.EDGE_LABEL_ACROSS, _across(u))):
         X = _ramp(direction)
         ctx.exhibit(label.format(v=_v_text(v)), X)
         ctx.exhibit(hints.LABEL_RESPONSE_TO.format(image=label.format(v=_v_text(v))), respond(X, K))
@@ -207,4 +230,4 @@ def _v_text(v: Vector) -> str:
 
 
 def _call(v: Vector) -> str:
-    return hints.EDGE_CALL.format(v=_v_text(v))
+    return edge_hints.EDGE_CALL.format(v=_v_text(v))

@@ -7,12 +7,14 @@ with either sign. A kernel of another shape fails both kernel checks, with the h
 behaviour calls for: a Laplacian (the same response to x^2 and y^2) is the sum over both
 directions, a longer kernel that still takes a second derivative has more taps than needed.
 
-"Which structures respond most strongly?" is judged on the student's own kernel: it is applied to a
+"Which structures respond most strongly?" is judged on the student's own kernel where it takes a
+second derivative (any scale, sign, orientation, up to 5 taps, or the Laplacian): it is applied to a
 flat region, a linear ramp, a step edge and a one-pixel line, all varying along the kernel's
 direction, and the truth is the structure with the largest absolute response (ties accept either).
-The kernel must take a second derivative (any scale, sign, orientation, up to 5 taps, or the
-Laplacian) for the answer to be judged: all zeros would tie every structure, the identity three of
-them, so any answer about such a kernel would be "right".
+Otherwise (missing, raising, all zeros, the identity, a first difference) the answer is judged on
+its own, on the second difference: all zeros would tie every structure and the identity three, so
+an answer about such a kernel would say nothing, and a right answer must not be lost to a wrong
+kernel. The message then says why the student's kernel was not used.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from exercises.conv_layer.checks.kernels_common import (
     tolerance,
 )
 from exercises.conv_layer.truth import fewest_taps
-from grader.pack import CheckContext, assert_close
+from grader.pack import CheckContext, CheckFailed, StudentCodeError, assert_close
 
 __all__ = [
     "second_derivative_annihilates_lines",
@@ -108,15 +110,12 @@ def second_derivative_min_size(ctx: CheckContext) -> None:
 
 
 def second_derivative_strongest_structure(ctx: CheckContext) -> None:
-    """The structure named is the one the student's kernel responds to most strongly."""
-    K = as_row(fetch_kernel(ctx, NAME, call=CALL))
-    if not fits(K, 5):
-        raise shape_failure(hints.SECOND_STRUCTURES_SHAPE.format(call=CALL, shape=shape_text(tuple(K.shape))),
-                            K, hints.SECOND_EXPECTED_SHAPE, hints.HINT_SECOND_SHAPE)
+    """The structure named is the one a second derivative responds to most strongly: the student's
+    own kernel where it takes one, else the second difference (the answer is judged on its own)."""
     given = ctx.choice(STRONGEST_NAME, STRUCTURES)
-    if second_derivative_axes(K) is None:  # zeros tie everything; the identity ties three of four
-        raise failure(hints.STRONGEST_NOT_SECOND.format(name=STRONGEST_NAME, call=CALL),
-                      hint=hints.HINT_STRONGEST_NOT_SECOND, input={"K": K})
+    K, unused = _own_second_derivative(ctx)
+    if K is None:
+        K = second_difference()
     strength = {}
     for name, X in _structures(column=K.shape[1] == 1 and K.shape[0] > 1).items():
         R = respond(X, K)
@@ -126,13 +125,41 @@ def second_derivative_strongest_structure(ctx: CheckContext) -> None:
     top = max(strength.values())
     tied = [name for name in STRUCTURES if strength[name] >= top - TIE_RTOL * max(top, 1e-300)]
     truth = given if given in tied else tied[0]
-    if not ctx.record_answer(hints.STRONGEST_QUESTION, given, truth, STRUCTURES):
-        raise failure(hints.STRONGEST_WRONG.format(
-            name=STRONGEST_NAME, given=given, given_value=number_text(strength[given])),
-            hint=hints.OPEN_STRONGEST, expected=truth, actual=given, expected_is_answer=True,
-            solution=hints.SOLUTION_STRONGEST.format(
-                given=given, truth=truth, given_value=number_text(strength[given]),
-                truth_value=number_text(strength[truth]), why=hints.HINT_STRONGEST))
+    question = hints.STRONGEST_QUESTION if unused is None else hints.STRONGEST_QUESTION_SECOND
+    if ctx.record_answer(question, given, truth, STRUCTURES):
+        return
+    given_value = number_text(strength[given])
+    message = hints.STRONGEST_WRONG.format(name=STRONGEST_NAME, given=given, given_value=given_value) \
+        if unused is None else hints.STRONGEST_WRONG_SECOND.format(
+            name=STRONGEST_NAME, given=given, given_value=given_value, reason=unused)
+    raise failure(message, hint=hints.OPEN_STRONGEST, expected=truth, actual=given,
+                  expected_is_answer=True,
+                  solution=(hints.SOLUTION_STRONGEST if unused is None else hints.SOLUTION_STRONGEST_SECOND)
+                  .format(given=given, truth=truth, given_value=given_value,
+                          truth_value=number_text(strength[truth]), why=hints.HINT_STRONGEST))
+
+
+def second_difference() -> torch.Tensor:
+    """The second difference along x, (1, 3): the first difference [-1, 1] applied twice."""
+    first = torch.tensor([[[-1.0, 1.0]]], dtype=torch.float64)
+    return torch.nn.functional.conv1d(torch.nn.functional.pad(first, (1, 1)), first.flip(-1))[0]
+
+
+def _own_second_derivative(ctx: CheckContext) -> tuple[torch.Tensor | None, str | None]:
+    """The student's kernel if it takes a second derivative (any scale, sign, orientation, up to
+    5 taps, or the Laplacian), else None and why it cannot be used: all zeros would tie every
+    structure and the identity three, so an answer about such a kernel says nothing. What was found
+    is shown: the kernel, or the error (the kernel's own checks report it in full)."""
+    try:
+        K = as_row(fetch_kernel(ctx, NAME, call=CALL))
+    except (StudentCodeError, CheckFailed) as exc:
+        return None, exc.message
+    if fits(K, 5) and second_derivative_axes(K) is not None:
+        return K, None
+    ctx.exhibit(hints.LABEL_KERNEL.format(call=CALL), K)
+    if not fits(K, 5):
+        return None, hints.STRONGEST_KERNEL_TOO_LARGE.format(call=CALL, shape=shape_text(tuple(K.shape)))
+    return None, hints.STRONGEST_KERNEL_NOT_SECOND.format(call=CALL)
 
 
 def _kernel(ctx: CheckContext) -> torch.Tensor:
@@ -142,6 +169,10 @@ def _kernel(ctx: CheckContext) -> torch.Tensor:
     taps = fewest_taps(2)
     if tuple(K.shape) in ((1, taps), (taps, 1)):
         return K
+    if K.dim() == 2 and 1 in K.shape and 1 <= K.numel() < taps:
+        raise shape_failure(hints.SECOND_TOO_FEW.format(call=CALL, taps=K.numel()), K,
+                            hints.SECOND_EXPECTED_SHAPE, hints.OPEN_SECOND_MIN_SIZE,
+                            solution=hints.HINT_SECOND_MIN_SIZE)
     axes = second_derivative_axes(K)
     if axes == "both":
         exhibit_squares(ctx, K)
