@@ -13,7 +13,7 @@ import pytest
 
 from exercises.conv_layer import PACK, hints
 from grader.grading.pipeline import GradeOptions, grade
-from grader.reports import render
+from grader.reports import render, render_failure
 from grader.reports.grouping import first_to_fix, ordered
 from grader.reports.markdown import md
 from grader.reports.wording import NOT_ATTEMPTED, points_text
@@ -176,3 +176,35 @@ def test_when_a_notebook_cell_raises_then_the_html_shows_the_cell_and_marks_the_
     marks = [m.text for m in section.find_all("mark")]
     assert marks and "print(1 / scale)" in marks[-1]
     assert "ZeroDivisionError" in render(result, "md") and "ZeroDivisionError" in render(result, "txt")
+
+
+# --- pictures: drawn once in the page, printed in the terminal wherever the page draws them --------------
+
+
+PICTURED = ("diagonal/eye_changed_by_transpose", "kernels/laplacian_one_direction")
+
+
+@pytest.mark.parametrize("name", PICTURED)
+def test_when_a_failed_check_draws_pictures_then_its_terminal_text_prints_each_of_them(
+    name: str, graded: dict[str, SubmissionResult],
+) -> None:
+    pictured = [c for c in not_passed(graded[name]).values() if c.exhibits]
+    assert pictured
+    for check in pictured:
+        text = render_failure(check)
+        for exhibit in check.exhibits:
+            assert str(exhibit["label"]) in text, (check.item_id, exhibit["label"])
+
+
+def test_when_the_solution_is_rendered_then_each_question_shows_its_pictures_once(
+    graded: dict[str, SubmissionResult],
+) -> None:
+    root = page(graded["solution"])
+    (seen,) = [s for s in root.find_all("section") if s.attrs.get("id") == "seen"]
+    cards = seen.find_all("article")
+    titles = [c.find("h3").text.split(":")[0] for c in cards]
+    assert len(titles) == len(set(titles))  # one card per question
+    for found in cards:
+        drawn = [(f.find("figcaption").find("b").text, f.find("g", "cells").text)
+                 for f in found.find_all("figure") if f.find_all("g", "cells")]
+        assert len(drawn) == len(set(drawn)), found.find("h3").text
