@@ -141,6 +141,6 @@ def test_when_a_picture_is_too_large_to_print_then_the_terminal_says_what_is_kno
         {"label": "your image", "value": big, "note": ""},
         {"label": "its response", "value": summary, "note": ""}))
     text = render_failure(wrong)
-    assert "40 × 40 values, too many to print: min 0, max 78" in text
+    assert "40 \u00d7 40 values, too many to print: min 0, max 78" in text
     assert "min -3, max 3, mean 0, std 1" in text
     assert max(len(line) for line in text.splitlines()) <= 100

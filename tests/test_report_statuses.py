@@ -4,9 +4,11 @@ icon and colour of its own, never summed up over a wrong answer), and a bonus re
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from grader.reports import render, render_terminal, render_total
+from grader.catalog.model import Pack
+from grader.reports import render, render_pack, render_terminal, render_total
 from grader.reports.html import overall, render_html_fragment
 from grader.reports.wording import NOT_ATTEMPTED
 from grader.results.model import STATUS_LABELS, CheckResult, SubmissionResult
@@ -94,7 +96,8 @@ def test_when_a_wrong_answer_sits_beside_an_unfilled_slot_then_the_question_read
 
 
 def test_when_the_notebook_shows_a_wrong_answer_beside_a_students_error_then_it_reads_failed() -> None:
-    case = result([check("error", id="runs", message="corr2d raised IndexError at cell 4, line 3"),
+    case = result([check("error", exercise="laplacian", id="runs",
+                         message="laplacian_kernel raised IndexError at cell 4, line 3"),
                    check("failed", id="matches", message="corr2d(X, K) is wrong")])
     assert overall(case) == "failed"  # the grader's own error alone outranks a wrong answer
     fragment = render_html_fragment(case)
@@ -144,3 +147,13 @@ def test_when_the_bonus_is_attempted_and_wrong_then_its_row_reads_bonus_with_its
     assert render_total(case) == "Total: 7/7 points (complete)"
     fragment = render_html_fragment(case, ["conv2d_matmul"])
     assert "bonus 0/2" in fragment
+
+
+def test_when_a_pack_has_a_bonus_question_then_grader_list_says_its_points_come_on_top(
+    frontend_pack: Pack,
+) -> None:
+    *required, last = frontend_pack.exercises
+    bonus = dataclasses.replace(last, checks=tuple(dataclasses.replace(c, bonus=True) for c in last.checks))
+    text = render_pack(dataclasses.replace(frontend_pack, exercises=(*required, bonus)))
+    assert text.splitlines()[0] == "frontend_pack: Front-end test pack (6 points + 1 bonus)"
+    assert "gpu_only: On the GPU (1 bonus point)" in text

@@ -48,7 +48,8 @@ def environment() -> jinja2.Environment:
     env.globals.update(shape=report_text.shape_text, scale=heatmap.legend, value=heatmap.format_value,
                        labels=wording.STATUS_LABELS, points_text=wording.points_text,
                        bonus_total=wording.bonus_total, place=wording.place,
-                       group_title=wording.group_title, SHOWN_ABOVE=wording.SHOWN_ABOVE)
+                       group_title=wording.group_title, SHOWN_ABOVE=wording.SHOWN_ABOVE,
+                       BONUS=wording.BONUS)
     return env
 
 
