@@ -144,3 +144,16 @@ def test_when_a_picture_is_too_large_to_print_then_the_terminal_says_what_is_kno
     assert "40 \u00d7 40 values, too many to print: min 0, max 78" in text
     assert "min -3, max 3, mean 0, std 1" in text
     assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_when_the_traceback_has_several_frames_then_its_last_header_is_the_one_place_said() -> None:
+    chain = ("cell 5, line 4, in corr2d_matmul\n    cols = im2col(X, K.shape)\n"
+             "cell 5, line 2, in im2col\n    return X.unfold(0, h, 1)[9]")
+    failing = check("failed", id="matmul", message="corr2d_matmul raised IndexError", cell=5, line=2,
+                    location="cell 5, line 2", traceback=chain)
+    case = result([failing])
+    text = " ".join(card(page(case), "corr2d::matmul[cpu]").text.split())
+    assert "In your notebook:cell 5, line 4, in corr2d_matmul" in text  # a <p>, then the <pre>
+    assert text.count("cell 5, line 2") == 1
+    assert render(case, "md").count("cell 5, line 2") == 1
+    assert render_failure(failing).splitlines()[-1] == "in im2col, at cell 5, line 2"

@@ -88,6 +88,7 @@ def card(group: Sequence[CheckResult], exercise_title: str, anchor: str, picture
     limits = pictures.limits
     check = group[0]
     lines, cut = trace(check.traceback, limits.traceback)
+    lines, where = _said_once(lines, place(check, kind))
     inputs = check.input.items() if isinstance(check.input, Mapping) else ()
     details = [item for c in group if isinstance(c.details, Mapping) for item in c.details.items()]
     shared = all(c.message == check.message for c in group)
@@ -100,11 +101,11 @@ def card(group: Sequence[CheckResult], exercise_title: str, anchor: str, picture
         members=tuple(Member(c, None if shared else clip(c.message or c.status, limits.message))
                       for c in group),
         title=check.title if len(group) == 1 else group_title(check.status, len(group)),
-        location=clip(place(check, kind), limits.label),
+        location=clip(where, limits.label),
         message=clip(check.message or check.status, limits.message) if shared else None,
         hint=clip(check.hint, limits.hint) if check.hint else None,
         solution=clip(check.solution, limits.hint) if check.solution else None,
-        trace=_without_lone_header(lines),
+        trace=lines,
         trace_cut=cut,
         inputs=tuple(panel(str(name)[: limits.label], value, pictures) for name, value in inputs),
         comparison=comparison(check.expected, check.actual, check.mismatch, pictures),
@@ -146,12 +147,14 @@ def _same_picture(one: Exhibit, other: Exhibit) -> bool:
                             and one.get("value") == other.get("value"))
 
 
-def _without_lone_header(lines: tuple[TraceLine, ...]) -> tuple[TraceLine, ...]:
-    """A one-frame traceback without its header: the card's location already says where."""
+def _said_once(lines: tuple[TraceLine, ...], where: str) -> tuple[tuple[TraceLine, ...], str]:
+    """The traceback and the location a card shows, the place said once: a one-frame traceback
+    loses its header (the location says it), a longer one keeps its headers and the card no
+    separate location (the last header says it)."""
     headers = [line for line in lines if line.text and not line.text[0].isspace() and not line.hidden]
     if len(headers) == 1 and lines and lines[0] is headers[0]:
-        return lines[1:]
-    return lines
+        return lines[1:], where
+    return lines, "" if headers else where
 
 
 @dataclass(frozen=True)
