@@ -37,7 +37,7 @@ def one_of_each(statuses: list[Status]) -> list[CheckResult]:
 
 def test_when_questions_pass_and_fail_then_every_format_lists_those_to_fix_first() -> None:
     case = result(one_of_each(["passed", "unanswered", "skipped", "failed", "timeout", "error"]))
-    want = ["q3", "q5", "q4", "q1", "q0", "q2"]  # failed, error, timeout, not answered, passed, skipped
+    want = ["q3", "q4", "q5", "q1", "q0", "q2"]  # failed, timeout, error, not answered, passed, skipped
     terminal = [line.split()[-1] for line in render_terminal(case, color=False).splitlines()
                 if line.startswith("  ") and not line.startswith("   ")]
     assert terminal == want

@@ -1,7 +1,7 @@
 """How every report orders questions and gathers checks, decided once for the HTML, Markdown and
 terminal reports alike.
 
-- Questions to fix come first: a wrong answer, then an error or a timeout, then a question not
+- Questions to fix come first: a wrong answer, then a timeout or an error, then a question not
   answered yet, then an unfinished bonus; passed and skipped questions follow, each in the book's
   order among its kind (``ordered``).
 - Checks of one question that did not pass for one reason are one group (``failure_groups``): the
@@ -21,7 +21,8 @@ from typing import Any
 from grader.results.model import NOT_PASSING, CheckResult, ExerciseResult, Status, SubmissionResult
 
 #: Questions in the order a student should work through them; lower comes first.
-_RANK: dict[Status, int] = {"failed": 0, "error": 1, "timeout": 2, "unanswered": 3, "passed": 5,
+#: What to fix, in the order the model sums a question up by (``ExerciseResult.status``).
+_RANK: dict[Status, int] = {"failed": 0, "timeout": 1, "error": 2, "unanswered": 3, "passed": 5,
                             "skipped": 6}
 _UNFINISHED_BONUS = 4
 
@@ -44,12 +45,6 @@ def first_to_fix(exercise: ExerciseResult) -> CheckResult | None:
     if exercise.status not in NOT_PASSING:
         return None
     return next((c for c in exercise.checks if c.status == exercise.status), exercise.first_failure)
-
-
-def attempted(exercise: ExerciseResult) -> bool:
-    """Whether the student answered any of the question: some check that ran was not waiting for
-    an answer."""
-    return any(c.status not in ("unanswered", "skipped") for c in exercise.checks)
 
 
 def failure_groups(result: SubmissionResult) -> list[list[CheckResult]]:

@@ -48,7 +48,8 @@ def points_text(exercise: ExerciseResult) -> str:
     """``3/7`` for a required question; ``bonus 2/2`` or ``bonus, not attempted`` for a bonus."""
     if not exercise.bonus:
         return f"{_figure(exercise.points)}/{_figure(exercise.max_points)}"
-    if all(c.status in ("unanswered", "skipped") for c in exercise.checks):
+    statuses = {c.status for c in exercise.checks}
+    if "unanswered" in statuses and statuses <= {"unanswered", "skipped"}:
         return NOT_ATTEMPTED
     return f"{BONUS} {_figure(exercise.bonus_points)}/{_figure(exercise.bonus_max_points)}"
 
