@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from grader.grading.pipeline import GradeOptions, grade
 from grader.results import CheckResult, SubmissionResult, as_tensor
 from tests.pack_support import (
     NOT_IMPLEMENTED,
+    VARIANTS,
     exhibited,
     explanations,
     grade_here,
@@ -223,10 +225,21 @@ NINE_POINT = [[1.0, 1.0, 1.0], [1.0, -8.0, 1.0], [1.0, 1.0, 1.0]]
 SECTION = dataclasses.replace(PACK, exercises=tuple(e for e in PACK.exercises if e.id in EXERCISES))
 
 
-def grade_section(path: Path, *, seed: int = 0) -> SubmissionResult:
-    """Grade a trusted fixture in this process on section 4's checks only."""
-    return grade(path, pack=SECTION, runner=lambda options: InProcessRunner(),
+def grade_section(path: Path, *, seed: int = 0, only: tuple[str, ...] = EXERCISES) -> SubmissionResult:
+    """Grade a trusted fixture in this process on section 4's checks only (or ``only`` these)."""
+    pack = SECTION if only == EXERCISES else \
+        dataclasses.replace(PACK, exercises=tuple(e for e in SECTION.exercises if e.id in only))
+    return grade(path, pack=pack, runner=lambda options: InProcessRunner(),
                  options=GradeOptions(device="cpu", seed=seed))
+
+
+def touched(name: str) -> tuple[str, ...]:
+    """The exercises of section 4 with a check that needs a name the variant defines, assigns or
+    deletes: the others grade the solution's own answers, so a variant is graded on these alone."""
+    code = (VARIANTS / FOLDER / f"{name}.py").read_text()
+    names = {n for pair in re.findall(r"^(?:(?:def|class|del)\s+(\w+)|(\w+)\s*=)", code, re.MULTILINE)
+             for n in pair if n}
+    return tuple(e.id for e in SECTION.exercises if any(set(c.needs) & names for c in e.checks))
 
 
 def lost(path: Path, seed: int = 0) -> dict[str, CheckResult]:
@@ -240,7 +253,7 @@ def graded(variant: Callable[[str], Path]) -> Graded:
 
     def result_of(name: str) -> SubmissionResult:
         if name not in results:
-            results[name] = grade_section(variant(f"{FOLDER}/{name}"))
+            results[name] = grade_section(variant(f"{FOLDER}/{name}"), only=touched(name))
         return results[name]
 
     return result_of
@@ -290,10 +303,9 @@ def test_when_grading_is_reseeded_then_the_solution_still_passes_every_kernel_ch
 
 # --- accepted variants ----------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ACCEPTED)
-def test_when_a_kernel_is_written_differently_then_it_passes(
-    name: str, variant: Callable[[str], Path]
-) -> None:
-    assert {k: c.message for k, c in lost(variant(f"{FOLDER}/{name}")).items()} == {}
+def test_when_a_kernel_is_written_differently_then_it_passes(name: str, graded: Graded) -> None:
+    assert touched(name)
+    assert {k: c.message for k, c in lost_in(graded(name), *EXERCISES).items()} == {}
 
 
 @pytest.mark.parametrize(("stencil", "scale"), [(FIVE_POINT, 1e-3), (FIVE_POINT, -0.37), (NINE_POINT, -1.0),
@@ -309,6 +321,9 @@ def test_when_a_laplacian_is_scaled_or_negated_then_it_passes(
 def test_when_a_variant_fixture_exists_then_it_is_expected_to_fail_or_to_pass() -> None:
     assert variant_names(FOLDER) == sorted(f"{FOLDER}/{name}" for name in (*EXPECTED, *ACCEPTED))
     assert not set(EXPECTED) & set(ACCEPTED)
+    # Each is graded on the exercises whose names it defines: those hold every check it loses.
+    for name, expected in EXPECTED.items():
+        assert {key.split("::")[0] for key in expected} <= set(touched(name)), name
 
 
 # --- each known mistake loses exactly its checks ----------------------------------------------------
