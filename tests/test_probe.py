@@ -153,7 +153,32 @@ def op_count(name: str, size: int) -> int:
     reply = call(namespace(CORR2D), name, torch.rand(size, size), torch.rand(2, 2), count_ops=True)
     assert reply["status"] == "ok"
     assert all(isinstance(k, str) and v > 0 for k, v in reply["ops"].items())
-    return sum(reply["ops"].values())
+    return sum(v for k, v in reply["ops"].items() if not k.startswith("!"))
+
+
+DENSE = """import torch
+
+def corr2d_dense(X, K):
+    h, w = K.shape
+    H, W = X.shape
+    rows = []
+    for i in range(H - h + 1):
+        for j in range(W - w + 1):
+            row = torch.zeros(H, W)
+            row[i:i + h, j:j + w] = K
+            rows.append(row.reshape(-1))
+    return (torch.stack(rows) @ X.reshape(-1)).reshape(H - h + 1, W - w + 1)
+"""
+
+
+def test_when_ops_are_counted_then_the_largest_tensor_an_operation_touched_is_reported() -> None:
+    """A size the grader can judge without timing: the unfold lowering's largest tensor is its
+    patch matrix, a dense kernel matrix is out_h * out_w * H * W."""
+    X, K = torch.rand(8, 8), torch.rand(2, 2)
+    unfold = call(namespace(CORR2D), "corr2d_unfold", X, K, count_ops=True)["ops"]["!largest"]
+    dense = call(namespace(DENSE), "corr2d_dense", X, K, count_ops=True)["ops"]["!largest"]
+    assert unfold == 4 * 7 * 7
+    assert dense == 7 * 7 * 8 * 8
 
 
 def test_when_function_loops_over_elements_then_its_op_count_grows_with_the_input() -> None:

@@ -20,6 +20,10 @@ must be one of those, unchanged, or the witness records a finding:
 - ``!switched_off``: the mode was not on top of torch's mode stack, or torch functions were not
   enabled, when the call returned.
 
+Beside the findings, a size: ``!largest``, the most elements any one tensor had that a counted
+operation used or returned, so the grader can tell a lowering that builds operands far larger than
+it needs (a dense kernel matrix behind a product of patches) without timing anything.
+
 Findings travel in the same mapping as the counts, under names no torch function has, and only when
 non-zero; the grader judges them (``exercises/conv_layer/checks/matmul_ops.py``). The copies cost
 time and memory in proportion to the storages each counted operation touches: counted calls are
@@ -36,6 +40,7 @@ from typing import Any
 
 UNSEEN, CHANGED, VIEWS, ENTERED, SWITCHED_OFF = (
     "!unseen", "!changed", "!views", "!entered", "!switched_off")
+LARGEST = "!largest"
 #: A known tensor larger than this is not copied, so a call that uses it finds it unseen.
 MAX_KNOWN_BYTES = 2**24
 _DEPTH = 6
@@ -74,7 +79,7 @@ def op_counter() -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.counts: dict[str, int] = {}
-            self.findings = dict.fromkeys((UNSEEN, CHANGED, VIEWS, ENTERED, SWITCHED_OFF), 0)
+            self.findings = dict.fromkeys((UNSEEN, CHANGED, VIEWS, ENTERED, SWITCHED_OFF, LARGEST), 0)
             self._seen: dict[int, Any] = {}  # id -> tensor, held so that no id is reused
             self._bytes: dict[int, Any] = {}  # storage -> a copy of its bytes (None: not copyable)
 
@@ -89,6 +94,8 @@ def op_counter() -> Any:
             result = func(*args, **kwargs)
             for tensor in [*used, *(t for t in _leaves(result) if _is_tensor(t))]:
                 self._remember(tensor)  # again: an in-place operation changed it in plain sight
+                with contextlib.suppress(Exception):
+                    self.findings[LARGEST] = max(self.findings[LARGEST], int(tensor.numel()))
             return result
 
         def know(self, *values: Any) -> None:
