@@ -14,8 +14,10 @@ What "trivial" means where the answer is not a function of tensors:
   (edge_detection), the integral kernel (ones of the image's size), the minimum sizes and
   answer_conv2d_backpropagates. A box blur (ones / size^2) is a real blur, not a trivial one: it
   passes all but the Gaussian, by design.
-- Choices (diagonal_edge's three questions, the strongest structure) are judged on the student's
-  own image or kernel: a trivial image or kernel makes them score 0, not a trivial choice.
+- Choices are judged on the student's own object where the question is about it: diagonal_edge's
+  three questions on their image (a trivial image makes them score 0). The strongest structure is
+  its own idea: judged on the student's kernel when it takes a second derivative, else on the
+  second difference [1, -2, 1], so a trivial kernel makes no choice right.
 - autograd_error() returning a hard-coded copy of torch's exception (built, or raised by the
   student's own code) is told from one PyTorch raised by where it was raised (the probe reports
   the module of the innermost frame of its traceback): it scores 0.
@@ -359,17 +361,20 @@ def test_when_a_trivial_answer_holds_a_property_then_the_message_names_the_check
     assert message_of(graded(exercise, CASES[exercise][case]), item) == requires_text(*required)
 
 
-def test_when_the_strongest_structure_is_asked_of_a_kernel_that_is_no_second_derivative_then_it_is_not_judged(
+def test_when_the_kernel_is_no_second_derivative_then_the_strongest_structure_is_judged_on_the_second_difference(
     graded: Callable[..., ExerciseResult]
 ) -> None:
+    """The choice is its own idea: a trivial kernel makes no choice right or wrong; the solution's
+    right choice is judged against what [1, -2, 1] finds, computed in the check."""
     from exercises.conv_layer import hints_kernels
 
     for case in ("zeros", "identity", "constant"):
         check = next(c for c in graded("second_derivative", CASES["second_derivative"][case]).checks
                      if c.item_id == "second_derivative::strongest_structure[cpu]")
-        assert check.message == hints_kernels.STRONGEST_NOT_SECOND.format(
-            name="answer_second_derivative_strongest", call="second_derivative_kernel()"), case
-        assert check.answer is None
+        assert check.status == "passed", case
+        assert check.answer is not None and check.answer["question"] == \
+            hints_kernels.STRONGEST_QUESTION_SECOND, case
+        assert check.answer["truth"] == "thin_line", case
 
 
 @pytest.mark.parametrize("forged", [
