@@ -110,14 +110,16 @@ def test_when_a_check_failed_in_a_function_then_its_place_is_said_once_and_names
                     location="cell 4, line 3", traceback=TRACE)
     case = result([failing])
     text = " ".join(card(page(case), "corr2d::book[cpu]").text.split())
-    assert "In corr2d, at cell 4, line 3:" in text and text.count("cell 4, line 3") == 1
+    assert "At cell 4, line 3, in corr2d:" in text and text.count("cell 4, line 3") == 1
     assert "Y[i, j] = (X[i:i + h, j:j + w] * K).sum()" in text
-    assert render_failure(failing).splitlines()[-1] == "in corr2d, at cell 4, line 3"
+    assert render_failure(failing).splitlines()[-1] == "at cell 4, line 3, in corr2d"
     assert render_terminal(case, color=False).count("cell 4, line 3") == 1
     markdown = render(case, "md")
-    assert "In corr2d, at cell 4, line 3:" in markdown and markdown.count("cell 4, line 3") == 1
+    assert "At cell 4, line 3, in corr2d:" in markdown and markdown.count("cell 4, line 3") == 1
     top_level = dataclasses.replace(failing, traceback="cell 4, line 3, in <module>\n    corr2d(X)")
     assert render_failure(top_level).splitlines()[-1] == "at cell 4, line 3"
+    attributed = dataclasses.replace(failing, location="cell 4, line 3, in corr2d")  # as grading says it
+    assert render_failure(attributed).splitlines()[-1] == "at cell 4, line 3, in corr2d"
 
 
 # --- the pictures a hint promises, in the terminal too ------------------------------------------------------
@@ -156,4 +158,4 @@ def test_when_the_traceback_has_several_frames_then_its_last_header_is_the_one_p
     assert "In your notebook:cell 5, line 4, in corr2d_matmul" in text  # a <p>, then the <pre>
     assert text.count("cell 5, line 2") == 1
     assert render(case, "md").count("cell 5, line 2") == 1
-    assert render_failure(failing).splitlines()[-1] == "in im2col, at cell 5, line 2"
+    assert render_failure(failing).splitlines()[-1] == "at cell 5, line 2, in im2col"

@@ -150,7 +150,7 @@ def test_when_a_check_fails_then_its_card_has_the_question_verdict_mismatch_and_
 
 def test_when_a_check_has_a_traceback_then_the_students_failing_line_is_marked() -> None:
     found = card(page(result([corr2d_wrong()])), "corr2d::book_example[cpu]")
-    assert "at cell 4, line 3" in " ".join(found.find("p", "where").text.split())
+    assert "At cell 4, line 3, in corr2d" in " ".join(found.find("p", "where").text.split())
     (marked,) = found.find("pre", "trace").find_all("mark")
     assert marked.text.strip() == "Y[i, j] = (X[i:i + h, j:j + w] * K.flip(0, 1)).sum()"
 

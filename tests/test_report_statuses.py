@@ -72,13 +72,13 @@ def test_when_a_slot_is_not_filled_then_its_checks_are_one_line_of_what_is_missi
     assert root.find_all("article", "card") == []
     (block,) = root.find_all("article", "todo")
     (line,) = block.find_all("li")
-    assert " ".join(line.text.split()).startswith(f"{MISSING}, in corr2d, at cell 4, line 3.")
+    assert " ".join(line.text.split()).startswith(f"{MISSING}, at cell 4, line 3, in corr2d.")
     assert "3 checks wait for it" in line.text
     markdown = render(case, "md")
     assert "### Not answered yet" in markdown and "<details>" not in markdown
     assert markdown.count(MISSING) == 2  # the question's row, and its one line
     terminal = render(case, "txt")
-    assert terminal.count(MISSING) == 1 and "in corr2d, at cell 4, line 3" in terminal
+    assert terminal.count(MISSING) == 1 and "at cell 4, line 3, in corr2d" in terminal
 
 
 def test_when_a_wrong_answer_sits_beside_an_unfilled_slot_then_the_question_reads_failed_everywhere() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from grader.messages import IN_FUNCTION
 from grader.results.model import STATUS_LABELS, CheckResult, ExerciseResult, Status, SubmissionResult
 
 __all__ = [
@@ -72,13 +73,16 @@ def failing_function(traceback: str | None) -> str | None:
 
 
 def place(check: CheckResult, kind: str = "notebook") -> str:
-    """Where a check failed in the student's file, said once: ``in corr2d, at cell 4, line 3``
-    (the function when the traceback names one); '' when the result does not say."""
+    """Where a check failed in the student's file, said once: ``at cell 4, line 3, in corr2d``,
+    attributed to the function the traceback names when the location does not already say it
+    (as grading does, ``grader.messages.IN_FUNCTION``); '' when the result does not say."""
     at = check.location or _where(check.cell, check.line, kind)
     if not at:
         return ""
     function = failing_function(check.traceback)
-    return f"in {function}, at {at}" if function else f"at {at}"
+    if function and not at.endswith(IN_FUNCTION.format(where="", function=function)):
+        at = IN_FUNCTION.format(where=at, function=function)
+    return f"at {at}"
 
 
 def _where(cell: int | None, line: int | None, kind: str) -> str:
