@@ -9,7 +9,26 @@ from __future__ import annotations
 # --- corr2d -----------------------------------------------------------------------------------
 HINT_OUTPUT_SIZE = (
     "a valid cross-correlation of an H x W input with an h x w kernel has (H - h + 1) x (W - w + 1)"
-    " outputs: one per position where the kernel fits wholly inside the input"
+    " outputs, one per position where the kernel fits wholly inside the input: for this {H} x {W}"
+    " input and {h} x {w} kernel, {rows} x {cols}"
+)
+HINT_WINDOWS_END_EARLY = (
+    "your output is the first {rows} x {cols} block of the right {total_rows} x {total_cols} one:"
+    " the windows stop before the last positions where the kernel fits; the last window is"
+    " X[H - h:H, W - w:W], so i runs over range(H - h + 1) and j over range(W - w + 1)"
+)
+HINT_WINDOWS_START_LATE = (
+    "your output is the last {rows} x {cols} block of the right {total_rows} x {total_cols} one:"
+    " the windows start late; the first is X[0:h, 0:w], and Y[i, j] comes from X[i:i + h, j:j + w]"
+)
+HINT_TRANSPOSED_OUTPUT = (
+    "your output is the right one transposed: Y[i, j] is the window whose top-left corner is X[i, j],"
+    " so Y has H - h + 1 rows and W - w + 1 columns"
+)
+HINT_UNFILLED = (
+    "only the first {rows} x {cols} block of your {total_rows} x {total_cols} output holds the right"
+    " values, and the rest kept the zeros it started with: the loops must visit every output"
+    " position, i in range(Y.shape[0]) and j in range(Y.shape[1])"
 )
 HINT_FLIPPED_KERNEL = (
     "your output is the convolution (the kernel flipped in both axes); cross-correlation does not"

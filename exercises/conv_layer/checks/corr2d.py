@@ -44,7 +44,8 @@ def corr2d_book_example(ctx: CheckContext) -> None:
 
 
 def corr2d_matches_conv2d(ctx: CheckContext) -> None:
-    """Random non-square shapes, a 1 x 1 kernel and a kernel as large as the image."""
+    """Random non-square shapes (a wide output and a tall one), a 1 x 1 kernel and a kernel as
+    large as the image."""
     for X, K in _cases(ctx):
         actual = ctx.call_tensor("corr2d", X, K)
         _assert_values(actual, X, K, ctx)
@@ -135,15 +136,17 @@ def _in_place(message: str) -> bool:
 
 
 def _cases(ctx: CheckContext) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Seeded shapes: two general non-square ones, a 1 x 1 kernel, a kernel the image's size."""
+    """Seeded shapes: a wide output, then a tall one (so rows and columns cannot be swapped
+    unnoticed, nor one loop run over the other's range), a 1 x 1 kernel, a kernel the image's size."""
     cases = []
-    for salt in (10, 20):
-        H, W = randint(ctx, salt, 3, 8), randint(ctx, salt + 1, 3, 8)
-        if W == H:  # non-square images
-            W += 1
-        h, w = randint(ctx, salt + 2, 1, H), randint(ctx, salt + 3, 1, W)
+    for salt, wide in ((10, True), (20, False)):
+        rows, cols = randint(ctx, salt, 1, 5), randint(ctx, salt + 1, 1, 5)
+        rows, cols = sorted((rows, cols + 1 if cols == rows else cols), reverse=not wide)
+        h, w = randint(ctx, salt + 2, 1, 4), randint(ctx, salt + 3, 1, 4)
         h, w = (h, w) if (h, w) != (1, 1) else (2, 1)
-        cases.append((randn(ctx, salt + 4, H, W), randn(ctx, salt + 5, h, w)))
+        if rows + h == cols + w:  # a non-square image too: grow the output's longer side
+            cols, rows = (cols + 1, rows) if wide else (cols, rows + 1)
+        cases.append((randn(ctx, salt + 4, rows + h - 1, cols + w - 1), randn(ctx, salt + 5, h, w)))
     H, W = randint(ctx, 30, 2, 7), randint(ctx, 31, 2, 7)
     cases.append((randn(ctx, 32, H, W + 1), randn(ctx, 33, 1, 1)))
     H, W = randint(ctx, 40, 1, 5), randint(ctx, 41, 1, 5)
@@ -161,10 +164,9 @@ def _misconception(
     actual: TensorValue, X: torch.Tensor, K: torch.Tensor, truth: torch.Tensor
 ) -> str | None:
     """Name the known mistake that explains a wrong output, if one does."""
-    if tuple(actual.shape) != tuple(truth.shape):
-        return hints.HINT_OUTPUT_SIZE
-    if actual.data is None:
-        return None
+    windows = _windows_hint(actual, X, K, truth.cpu())
+    if windows is not None or tuple(actual.shape) != tuple(truth.shape) or actual.data is None:
+        return windows
     if not torch.equal(K, K.flip(0, 1)) and same(actual, conv_truth(X, K.flip(0, 1), truth.device)):
         return hints.HINT_FLIPPED_KERNEL
     got = values(actual)
@@ -173,6 +175,38 @@ def _misconception(
     if rounded and not bool((truth == truth.round()).all()) and bool((got != got.flatten()[0]).any()):
         return hints.HINT_ROUNDS
     return None
+
+
+def _windows_hint(actual: TensorValue, X: torch.Tensor, K: torch.Tensor, truth: torch.Tensor) -> str | None:
+    """Windows sliced wrong, read from the result: a block of the true output (the loops stop
+    early or start late), or the right shape with only a leading block filled; else, for a wrong
+    shape, which shape is expected and why."""
+    (H, W), (h, w), (R, C) = X.shape, K.shape, truth.shape
+    shape = hints.HINT_OUTPUT_SIZE.format(H=H, W=W, h=h, w=w, rows=R, cols=C)
+    if actual.data is None or len(actual.shape) != 2:
+        return shape if tuple(actual.shape) != (R, C) else None
+    got, (r, c) = values(actual), actual.shape
+    sizes = {"rows": r, "cols": c, "total_rows": R, "total_cols": C}
+    if (R, C) != (1, 1) and _equal(got, truth.T) and not _equal(got, truth):
+        return hints.HINT_TRANSPOSED_OUTPUT
+    if (r, c) != (R, C):
+        if r <= R and c <= C and _equal(got, truth[:r, :c]):
+            return hints.HINT_WINDOWS_END_EARLY.format(**sizes)
+        if r <= R and c <= C and _equal(got, truth[R - r:, C - c:]):
+            return hints.HINT_WINDOWS_START_LATE.format(**sizes)
+        return shape
+    for rows, cols in sorted(((a, b) for a in range(1, R + 1) for b in range(1, C + 1)), reverse=True):
+        if (rows, cols) == (R, C) or not _equal(got[:rows, :cols], truth[:rows, :cols]):
+            continue
+        rest = got.clone()
+        rest[:rows, :cols] = 0
+        if bool((rest == 0).all()) and not _equal(got, truth):
+            return hints.HINT_UNFILLED.format(rows=rows, cols=cols, total_rows=R, total_cols=C)
+    return None
+
+
+def _equal(got: torch.Tensor, truth: torch.Tensor) -> bool:
+    return got.shape == truth.shape and bool(torch.allclose(got, truth, rtol=1e-4, atol=1e-5))
 
 
 def _device_failure(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor, detail: str) -> CheckFailed:
