@@ -504,8 +504,6 @@ def test_when_the_dense_fixtures_exist_then_each_answers_a_function_with_a_note(
     assert set(DENSE) <= set(ACCEPTED)  # correct: full marks (the test of the accepted lowerings)
 
 
-@pytest.mark.xfail(strict=True, reason="the probe's counter does not report the largest tensor yet"
-                   " (grader/probe/counting.py: '!largest', matmul_ops.LARGEST)")
 def test_when_a_correct_lowering_builds_dense_operands_then_its_vectorized_check_notes_it_and_costs_nothing(
     variant: Callable[[str], Path]
 ) -> None:
@@ -514,7 +512,9 @@ def test_when_a_correct_lowering_builds_dense_operands_then_its_vectorized_check
         assert lost_in(result, *SECTION) == {}
         check = {c.item_id: c for c in result.checks}[f"{exercise}::vectorized[cpu]"]
         assert check.details is not None and ops.DETAIL_DENSE in check.details, name
-        assert ops.DETAIL_LARGEST in check.details
+        assert check.status == "passed" and check.points == check.max_points == 1
+        _, large = as_mapping(check.details[ops.DETAIL_LARGEST]).values()
+        assert isinstance(large, int) and large > matmul_ops.DENSE_FACTOR * 1260
     solution = grade_section(PACK.solution_module)
     assert not any(c.details and ops.DETAIL_DENSE in c.details for c in solution.checks)
 

@@ -279,8 +279,9 @@ def test_when_torch_ops_aten_is_called_then_it_counts_under_the_functions_name()
 
 def test_when_the_checks_read_the_findings_then_they_spell_them_as_the_probe_does() -> None:
     assert (matmul_ops.UNSEEN, matmul_ops.CHANGED, matmul_ops.VIEWS, matmul_ops.ENTERED,
-            matmul_ops.SWITCHED_OFF) == (counting.UNSEEN, counting.CHANGED, counting.VIEWS,
-                                         counting.ENTERED, counting.SWITCHED_OFF)
+            matmul_ops.SWITCHED_OFF, matmul_ops.LARGEST) == (
+        counting.UNSEEN, counting.CHANGED, counting.VIEWS, counting.ENTERED, counting.SWITCHED_OFF,
+        counting.LARGEST)
 
 
 # --- the pack: fixtures that hide loops lose vectorized (and one_matmul), whatever their counts ----
