@@ -111,6 +111,12 @@ def wrong_values(book: str | None, matches: str | None, *, gradients: str | None
     }
 
 
+def edge_kernel_lost(hint: str) -> dict[str, str | None]:
+    """Both edge-kernel checks lost with the same hint."""
+    return {"edge_detection::kernel_marks_edges[cpu]": hint,
+            "edge_detection::kernel_ignores_horizontal_edges[cpu]": hint}
+
+
 #: Each wrong variant (tests/fixtures/variants/NAME.py): every check it fails on cpu/meta, and the
 #: hint that failure must carry (None: the message alone says it).
 EXPECTED: dict[str, dict[str, str | None]] = {
@@ -188,10 +194,21 @@ EXPECTED: dict[str, dict[str, str | None]] = {
         "edge_detection::kernel_marks_edges[cpu]": hints.HINT_HORIZONTAL_KERNEL,
         "edge_detection::kernel_ignores_horizontal_edges[cpu]": hints.HINT_HORIZONTAL_KERNEL,
     },
-    "edge_kernel_vector": {
-        "edge_detection::kernel_marks_edges[cpu]": hints.HINT_KERNEL_2D,
-        "edge_detection::kernel_ignores_horizontal_edges[cpu]": hints.HINT_KERNEL_2D,
-    },
+    # A kernel that cannot be applied says why, with the shape found; a flat-region response says
+    # what the taps sum to; an image in other colours says which.
+    **{name: edge_kernel_lost(hints.HINT_KERNEL_2D) for name in (
+        "edge_kernel_vector", "edge_kernel_flat", "edge_kernel_conv_weight")},
+    **{name: edge_kernel_lost(hints.HINT_KERNEL_TOO_LARGE) for name in (
+        "edge_kernel_returns_response", "edge_kernel_returns_image",
+        "edge_kernel_transposed_response")},
+    "edge_kernel_sum": edge_kernel_lost(hints.HINT_KERNEL_SUM.format(total="2")),
+    **{name: edge_kernel_lost(hints.HINT_KERNEL_SUM.format(total="1")) for name in (
+        "edge_kernel_one_tap", "edge_kernel_unbalanced")},
+    **{name: {"edge_detection::edge_image_is_books[cpu]": hints.HINT_IMAGE_VALUES.format(
+        white=white, black=black)} for name, white, black in (
+        ("edge_image_255", "255", "0"), ("edge_image_uint8", "255", "0"),
+        ("edge_image_signed", "1", "-1"))},
+    "edge_image_rows": {"edge_detection::edge_image_is_books[cpu]": hints.HINT_IMAGE_COLUMNS},
     # learn_kernel: the update rule, read from the kernels after 1, 2 and 3 steps, names the mistake.
     **{name: both(RULE_SAME) for name in ("learn_kernel_no_update", "learn_kernel_returns_start")},
     "learn_kernel_fixed_steps": {LOSS: RULE_SAME},  # range(10): right after 20 steps, not after 1
@@ -487,3 +504,19 @@ def test_when_a_property_holds_beside_wrong_values_then_it_names_the_value_check
     assert lost["conv2d_layer::registers_parameters[cpu]"].message == held_back(
         "forward_matches", "Forward is corr2d(x, weight) + bias")
     assert {c.points for c in lost.values()} == {0.0}
+
+
+@pytest.mark.parametrize(("shape", "message"), [
+    ((0, 2), hints.KERNEL_EMPTY.format(shape=(0, 2))),
+    ((7, 2), hints.KERNEL_TOO_LARGE.format(rows=7, cols=2, side=6)),
+    ((1, 1, 2), hints.KERNEL_NOT_2D.format(shape=(1, 1, 2), dims=3)),
+])
+def test_when_the_edge_kernel_cannot_be_applied_then_the_message_says_why_and_shows_its_shape(
+    tmp_path: Path, variant: Callable[[str], Path], shape: tuple[int, ...], message: str
+) -> None:
+    path = tmp_path / "kernel.py"
+    path.write_text(variant("edge_image_rows").read_text()
+                    + f"\n\ndef edge_kernel():\n    return torch.ones({shape})\n")
+    check = not_passed(grade_section_0(path))["edge_detection::kernel_marks_edges[cpu]"]
+    assert check.message == message
+    assert check.actual == {"kind": "property", "shape": list(shape)}

@@ -108,10 +108,21 @@ LAYER_NO_GRADIENT = "after output.sum().backward(), Conv2D's {name}.grad is None
 # --- edge detection ---------------------------------------------------------------------------
 HINT_IMAGE_SHAPE = "the image has 6 rows (height) and 8 columns (width): torch.ones((6, 8))"
 HINT_IMAGE_INVERTED = "white is 1 and black is 0: start from torch.ones((6, 8)) and blacken columns 2:6"
+HINT_IMAGE_VALUES = (
+    "your image has the book's pattern in other values ({white} for white, {black} for black): in"
+    " the book white is 1 and black is 0"
+)
 HINT_IMAGE_COLUMNS = (
     "the middle four columns are black: X[:, 2:6] = 0 (columns 2, 3, 4 and 5, counting from 0)"
 )
-HINT_KERNEL_2D = "write the kernel as a 1 x 2 matrix, torch.tensor([[1.0, -1.0]]), not a vector"
+HINT_KERNEL_2D = (
+    "corr2d takes a 2-D kernel of h rows and w columns: write it as a 1 x 2 matrix,"
+    " torch.tensor([[1.0, -1.0]])"
+)
+HINT_KERNEL_TOO_LARGE = (
+    "edge_kernel() returns the kernel itself, a small matrix such as the book's 1 x 2 one, not an"
+    " image or a response"
+)
 HINT_SIGNS_SWAPPED = (
     "the signs are swapped: cross-correlation computes X[i, j] * K[0, 0] + X[i, j + 1] * K[0, 1],"
     " so white (1) then black (0) gives K[0, 0]; [[1, -1]] makes that edge +1"
@@ -121,7 +132,16 @@ HINT_HORIZONTAL_KERNEL = (
     " where the colour changes); a kernel [[1], [-1]] differences vertically and finds horizontal"
     " edges instead"
 )
-KERNEL_NOT_2D = "edge_kernel() returned a tensor of shape {shape}; expected a 2-D kernel"
+HINT_KERNEL_SUM = (
+    "your kernel's taps sum to {total}, not 0, so it responds to flat regions as well as to edges:"
+    " an edge detector's taps cancel on a constant image, as [1, -1]'s do"
+)
+KERNEL_NOT_2D = "edge_kernel() returned a {dims}-D tensor of shape {shape}; a kernel for corr2d is 2-D"
+KERNEL_EMPTY = "edge_kernel() returned an empty tensor of shape {shape}: a kernel needs at least one tap"
+KERNEL_TOO_LARGE = (
+    "edge_kernel() returned a {rows} x {cols} tensor, which cannot be applied: the 6 x 8 image and"
+    " its 8 x 6 transpose only hold kernels of at most {side} x {side}"
+)
 
 # --- learning a kernel ------------------------------------------------------------------------
 HINT_KERNEL_SHAPE = (
