@@ -7,6 +7,7 @@ a notebook being graded must not run its check cells at all.
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -361,5 +362,10 @@ def test_when_a_check_fails_in_a_kernel_then_it_points_at_the_prompt_the_student
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     outputs = executed(notebook)[-1]
     printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
-    assert printed.strip() == "In [3], line 2"  # the cell's prompt, as the notebook shows it
-    assert "In [3], line 2" in html_of(outputs)
+    # The cell's prompt, as the notebook shows it, with its first line, and the function the line is in.
+    from grader.messages import IN_FUNCTION
+    from grader.submission import places
+
+    where = IN_FUNCTION.format(where=places.notebook_place(3, cells[2], 2), function="learn_kernel")
+    assert printed.strip() == where
+    assert where in html.unescape(html_of(outputs))

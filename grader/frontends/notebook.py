@@ -30,7 +30,7 @@ import inspect
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from grader.submission import CodeCell, Submission
 if TYPE_CHECKING:
     from grader.catalog.model import Pack
     from grader.options import GradeOptions
-    from grader.results.model import CheckResult, SubmissionResult
+    from grader.results.model import SubmissionResult
 
 __all__ = ["NOT_A_SESSION", "SKIPPED_WHILE_GRADING", "Note", "SelfCheck", "SelfCheckUsageError", "check"]
 
@@ -91,21 +91,12 @@ def check(
 
 
 def _shown(result: SubmissionResult, options: GradeOptions) -> SubmissionResult:
-    """What the student is shown of ``result``: the one way from checking to displaying. In a
-    kernel, a failure is placed by the ``In [n]`` prompt the student sees, not by cell position."""
+    """What the student is shown of ``result``: the one way from checking to displaying. Places
+    need no change: ``Submission.where`` names a cell of the kernel's history by its ``In [n]``
+    prompt, as ``grader check`` names a notebook's."""
     from grader.results.feedback import redact
 
-    if result.submission.kind == "notebook":
-        result = result.with_exercises(tuple(
-            replace(e, checks=tuple(_prompted(c) for c in e.checks)) for e in result.exercises))
     return redact(result, options.feedback)
-
-
-def _prompted(check: CheckResult) -> CheckResult:
-    if check.cell is None:
-        return check
-    line = f", line {check.line}" if check.line is not None else ""
-    return replace(check, location=f"In [{check.cell}]{line}")
 
 
 @dataclass(frozen=True)
@@ -117,9 +108,8 @@ class SelfCheck:
 
     @property
     def passed(self) -> bool:
-        """Whether every check that ran passed."""
-        return self.result.error is None and all(
-            c.status in ("passed", "skipped") for c in self.result.checks)
+        """Whether every required check that ran passed (a bonus is never owed)."""
+        return self.result.error is None and self.result.all_required_passed
 
     @property
     def points(self) -> float:
