@@ -361,7 +361,7 @@ def test_when_a_trivial_answer_holds_a_property_then_the_message_names_the_check
     assert message_of(graded(exercise, CASES[exercise][case]), item) == requires_text(*required)
 
 
-def test_when_the_kernel_is_no_second_derivative_then_the_strongest_structure_is_judged_on_the_second_difference(
+def test_when_the_kernel_is_no_second_derivative_then_the_strongest_is_judged_on_the_second_difference(
     graded: Callable[..., ExerciseResult]
 ) -> None:
     """The choice is its own idea: a trivial kernel makes no choice right or wrong; the solution's
