@@ -106,8 +106,8 @@ WHY_LOWERING_DTYPE = (
 )
 HINT_HELPER_DTYPE = (
     "your {helper} returns {actual} for a float64 input (see its keeps_dtype check), and a matrix"
-    " product of mixed dtypes raises or drops float64: if corr2d_matmul builds on it, fix the"
-    " dtype in {helper}"
+    " product whose operands differ in dtype raises: if corr2d_matmul builds on it, fix the dtype"
+    " in {helper}"
 )
 
 # --- shown beside a failure of im2col or kernel_matrix ------------------------------------------

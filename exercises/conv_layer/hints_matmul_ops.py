@@ -74,9 +74,9 @@ DETAIL_LARGEST = "elements of the largest tensor in the call"
 DETAIL_DENSE = "note (for information, costs no points)"
 NOTE_DENSE = (
     "{call} {size} handled a tensor of {largest} elements, more than {factor} times the {needed}"
-    " that {what} needs: a dense operand that grows like the image squared (a kernel matrix with"
-    " one column per pixel, mostly zeros, or a 0/1 selection matrix) is correct but slow and"
-    " memory-hungry on large images; {cheaper}"
+    " that {what} needs: a dense operand (a kernel matrix with one column per pixel, mostly zeros,"
+    " or a 0/1 selection matrix) is correct, but its memory and the work of multiplying it grow like"
+    " the square of the image; {cheaper}"
 )
 #: What each function's smallest honest lowering needs, and the cheaper way, for NOTE_DENSE.
 DENSE_NEEDS = {

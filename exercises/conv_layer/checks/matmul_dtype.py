@@ -5,7 +5,7 @@ Dtype is its own idea (exercises.md): a lowering whose values are right in anoth
 its values check (judged with the tolerances of the less precise dtype) and loses this one. Each
 check counts only alongside its values check (``Check.requires``), so zeros of the right dtype
 earn nothing. ``corr2d_matmul`` that builds on an ``im2col`` or ``kernel_matrix`` that loses the
-dtype is told to fix it there: a matrix product of mixed dtypes raises, or drops float64.
+dtype is told to fix it there: a matrix product of mixed dtypes raises.
 """
 
 from __future__ import annotations

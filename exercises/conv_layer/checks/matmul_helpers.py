@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import torch
 
@@ -19,7 +18,12 @@ from exercises.conv_layer import hints_matmul as hints
 from exercises.conv_layer import hints_matmul_ops as ops_hints
 from exercises.conv_layer.checks._common import randn, same
 from exercises.conv_layer.checks.matmul_cases import patches, toeplitz
-from exercises.conv_layer.checks.matmul_ops import KERNEL_SHAPE, count_at_two_sizes, hidden_in_growth
+from exercises.conv_layer.checks.matmul_ops import (
+    KERNEL_SHAPE,
+    Growth,
+    count_at_two_sizes,
+    hidden_in_growth,
+)
 from grader.pack import (
     CheckContext,
     GraderError,
@@ -35,7 +39,7 @@ __all__ = ["blaming_helpers", "helper_hint", "hiding_helper", "im2col_grows"]
 HELPER_IMAGE = (5, 6)
 
 
-def helper_growth(ctx: CheckContext, name: str) -> Any:
+def helper_growth(ctx: CheckContext, name: str) -> Growth | None:
     """The student's im2col or kernel_matrix counted at the two sizes (None if it does not run)."""
     K = randn(ctx, 500, *KERNEL_SHAPE)
     args = {"im2col": lambda n: (randn(ctx, 500 + n, n, n), KERNEL_SHAPE),
@@ -74,7 +78,7 @@ def blaming_helpers(ctx: CheckContext, *failures: type[GraderError]) -> Iterator
 def helper_hint(ctx: CheckContext) -> str | None:
     """The hint blaming the first of im2col and kernel_matrix that is answered but wrong on a small
     float64 input of its own: wrong values (a raise, another shape, another device) first, then
-    another dtype (a product of mixed dtypes raises, or drops float64)."""
+    another dtype (a product of mixed dtypes raises)."""
     X = randn(ctx, 390, *HELPER_IMAGE, dtype=torch.float64)
     K = randn(ctx, 391, *KERNEL_SHAPE, dtype=torch.float64)
     helpers = (("im2col", (X, KERNEL_SHAPE), patches(X, KERNEL_SHAPE, ctx.torch_device)),
