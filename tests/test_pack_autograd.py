@@ -90,7 +90,12 @@ EXPECTED: dict[str, dict[str, tuple[str, str | None]]] = {
     **{f"autograd/{n}": {GRADIENTS: ("failed", hints.HINT_GRAD_NONE)} for n in (
         "gradients_without_requires_grad", "gradients_read_from_the_originals",
         "gradients_only_kernel")},
-    "autograd/gradients_through_a_broken_corr2d": {GRADIENTS: ("failed", hints.HINT_USES_CORR2D)},
+    # Judged on its own: over a corr2d that is wrong, its own gradients are right (ok_*); a stub
+    # corr2d leaves both functions unjudged, saying so; wrong on both counts, it says that.
+    **{f"autograd/{n}": {ERROR: ("unanswered", None), GRADIENTS: ("unanswered", None)} for n in (
+        "gradients_wait_both_stubs", "gradients_wait_for_corr2d", "gradients_wait_autograd_grad")},
+    **{f"autograd/{n}": {GRADIENTS: ("failed", hints.HINT_NEITHER_GRADIENTS)} for n in (
+        "gradients_neither_mean", "gradients_neither_squared", "gradients_neither_doubled")},
     "autograd/backpropagates_false": {ANSWER: ("failed", hints.HINT_CANNOT_DIFFERENTIATE)},
     "autograd/backpropagates_as_text": {ANSWER: ("failed", messages.HINT_NOT_ANSWERED.format(
         name="answer_conv2d_backpropagates", choices="True or False"))},
@@ -129,7 +134,8 @@ def test_when_a_wrong_variant_is_graded_then_it_loses_exactly_its_checks_with_th
     hints_said = explanations(lost, {k: hint for k, (_, hint) in EXPECTED[name].items()})
     assert {k: (c.status, hints_said[k]) for k, c in lost.items()} == EXPECTED[name], \
         {k: c.message for k, c in lost.items()}
-    assert not any(NOT_IMPLEMENTED in c.message for c in lost.values())
+    # Only an unfilled slot is "not implemented"; a wrong answer never is.
+    assert all((NOT_IMPLEMENTED in c.message) == (c.status == "unanswered") for c in lost.values())
 
 
 def test_when_the_gradients_are_right_only_on_the_cpu_then_nothing_is_lost_there(
@@ -193,3 +199,12 @@ def test_when_the_exception_was_never_raised_then_no_hint_says_pytorch_raised_it
                            " but got input of size: [6, 8]"), ("AttributeError", "no attribute 'grad'")):
         hint = autograd_errors.hint_for_error(ExceptionValue(kind, message, raised_in=None))
         assert hint == hints.HINT_BUILT_OTHER
+
+
+def test_when_corr2d_is_a_stub_then_the_functions_that_run_it_say_they_wait_for_it(
+    variant: Callable[[str], Path]
+) -> None:
+    lost = lost_in(grade_autograd(variant("autograd/gradients_wait_for_corr2d")), EXERCISE)
+    assert lost[ERROR].message == hints.ERROR_WAITS_FOR_CORR2D
+    assert lost[GRADIENTS].message == hints.GRADIENTS_WAIT_FOR_CORR2D
+    assert NOT_IMPLEMENTED in lost[ERROR].message and NOT_IMPLEMENTED in lost[GRADIENTS].message

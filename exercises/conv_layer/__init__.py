@@ -61,6 +61,9 @@ CORR2D = Exercise(
     ),
 )
 
+# The layer is judged on its own: over a corr2d that is wrong, a forward that returns that corr2d's
+# output plus the bias (and its gradients) is right, and corr2d loses its own points; over a corr2d
+# still raising NotImplementedError, the layer is not answered yet and says it waits for corr2d.
 CONV2D_LAYER = Exercise(
     id="conv2d_layer",
     title="A convolutional layer: Conv2D(kernel_size)",
@@ -94,7 +97,8 @@ EDGE_DETECTION = Exercise(
 )
 
 # A kernel that shrinks with ``steps`` whatever the data (ones * 1000 / (steps + 1)) lowers the
-# error at every step: the loss counts only alongside a kernel that is actually recovered.
+# error at every step: the loss counts only alongside a kernel that is actually recovered. Both
+# checks call learn_kernel with steps >= 1 (nn.LazyConv2d has no kernel before its first step).
 LEARN_KERNEL = Exercise(
     id="learn_kernel",
     title="Learning a kernel: learn_kernel(X, Y, kernel_size, lr, steps)",

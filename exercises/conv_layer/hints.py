@@ -96,12 +96,29 @@ HINT_LAYER_DEVICE = (
     " with .cpu() or .to('cpu'), and make any new tensor with device=x.device"
 )
 HINT_LAYER_USES_CORR2D = (
-    "your corr2d does not agree with torch's conv2d on this input (its value, gradient or"
-    " device; see the corr2d checks): if Conv2D runs it, fix corr2d first"
+    "your corr2d does not agree with torch's conv2d on this input (its value, gradient or device;"
+    " see the corr2d checks), and Conv2D's output is not corr2d(x, weight) + bias either: fix"
+    " corr2d first, then compare forward with corr2d(x, self.weight) + self.bias"
+)
+HINT_LAYER_MAY_USE_CORR2D = (
+    "your corr2d does not agree with torch's conv2d on this input (its value, gradient or device;"
+    " see the corr2d checks): if Conv2D runs it, fix corr2d first"
+)
+LAYER_WAITS_FOR_CORR2D = (
+    "Conv2D raised NotImplementedError, and corr2d, which it is meant to run, is not implemented"
+    " yet (it raises NotImplementedError): implement corr2d first, then this check judges Conv2D"
 )
 NOT_A_MODULE = "Conv2D(kernel_size) made a {type}, not an nn.Module"
 NOT_REGISTERED = "Conv2D has no parameter named {name!r} (self.{name} is a {kind})"
 BIAS_SIZE = "Conv2D's bias has {numel} elements; expected 1"
+LAYER_CANNOT_SET = (
+    "Conv2D((3, 2)) cannot be judged: it has no {name} tensor to set the check's values into"
+    " (self.{name} is a {kind})"
+)
+LAYER_CANNOT_SET_SIZE = (
+    "Conv2D((3, 2)) cannot be judged: its {name} has {numel} elements where the check sets"
+    " {expected}, so the layer does not compute with the check's values"
+)
 LAYER_NOT_DIFFERENTIABLE = "Conv2D's output.sum().backward() did not run: {detail}"
 LAYER_NO_GRADIENT = "after output.sum().backward(), Conv2D's {name}.grad is None"
 

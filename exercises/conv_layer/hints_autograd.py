@@ -111,6 +111,21 @@ HINT_USES_CORR2D = (
     "your corr2d does not agree with torch's conv2d on this input (its value, device or"
     " gradient): if conv2d_gradients differentiates it, fix corr2d first"
 )
+HINT_NEITHER_GRADIENTS = (
+    "these are neither conv2d's gradients nor those of your own corr2d(X, K).sum(), which does not"
+    " agree with conv2d either: differentiate corr2d(X, K).sum() with respect to the X and K given"
+    " (fix corr2d in its own checks)"
+)
+ERROR_WAITS_FOR_CORR2D = (
+    "autograd_error() returned the NotImplementedError of an unfilled slot: corr2d is not"
+    " implemented yet (it raises NotImplementedError), and Conv2D is meant to run it; implement"
+    " corr2d first, then this check judges autograd_error()"
+)
+GRADIENTS_WAIT_FOR_CORR2D = (
+    "conv2d_gradients raised NotImplementedError, and corr2d, which it is meant to differentiate,"
+    " is not implemented yet (it raises NotImplementedError): implement corr2d first, then this"
+    " check judges conv2d_gradients"
+)
 
 WRONG_BACKPROPAGATES = (
     "answer_conv2d_backpropagates is {given}, which is not what the book's Conv2D does in PyTorch"

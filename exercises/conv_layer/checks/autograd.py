@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from exercises.conv_layer import hints_autograd as hints
-from exercises.conv_layer.checks._common import book_image, conv_truth, randn, same
+from exercises.conv_layer.checks._common import book_image, conv_truth, randn, same, values
 from exercises.conv_layer.checks.autograd_errors import (
     book_layer,
     hint_for_error,
@@ -28,6 +28,7 @@ from grader.pack import (
     CheckContext,
     CheckFailed,
     ExceptionValue,
+    NotImplementedYet,
     StudentCodeError,
     StudentRaised,
     TensorValue,
@@ -54,6 +55,10 @@ def autograd_error_is_torchs(ctx: CheckContext) -> None:
     if not isinstance(value, ExceptionValue):
         raise CheckFailed(hints.NOT_AN_EXCEPTION.format(got=describe_kind(value)),
                           hint=hint_for_non_exception(value))
+    if value.type_name == "NotImplementedError":  # an unfilled slot's, caught: which one?
+        X, K = book_image(), torch.tensor([[1.0, -1.0]])
+        if _corr2d_state(ctx, X, K) == "unfilled":
+            raise NotImplementedYet(hints.ERROR_WAITS_FOR_CORR2D)
     if (value.type_name, value.message) == expected:
         if raised_by_torch(value):
             return
@@ -74,19 +79,32 @@ def autograd_error_is_torchs(ctx: CheckContext) -> None:
 
 
 def autograd_gradients_match(ctx: CheckContext) -> None:
-    """conv2d_gradients(X, K) is (dX, dK) of corr2d(X, K).sum(), as conv2d's autograd gives them."""
+    """conv2d_gradients(X, K) is (dX, dK) of corr2d(X, K).sum(), as conv2d's autograd gives them,
+    or as the student's own corr2d gives them where that corr2d is wrong (judged on its own)."""
     X, K = randn(ctx, 21, *X_SHAPE, dtype=torch.float64), randn(ctx, 22, *K_SHAPE, dtype=torch.float64)
     inputs = {"X": X, "K": K}
-    value = ctx.call("conv2d_gradients", X, K).value
+    try:
+        value = ctx.call("conv2d_gradients", X, K).value
+    except NotImplementedYet as unfilled:
+        if _corr2d_state(ctx, X, K) == "unfilled":
+            unfilled.message = hints.GRADIENTS_WAIT_FOR_CORR2D
+        raise
+    except StudentRaised as failure:
+        if not failure.hint and _corr2d_state(ctx, X, K) != "right":
+            failure.hint = hints.HINT_USES_CORR2D
+        raise
     if not isinstance(value, list | tuple) or len(value) != 2 or \
             not all(isinstance(v, TensorValue) and v.is_plain for v in value):
         none = isinstance(value, list | tuple) and len(value) == 2 and None in value
         raise CheckFailed(hints.NOT_A_PAIR.format(got=_describe_pair(value)),
                           hint=hints.HINT_GRAD_NONE if none else hints.HINT_PAIR, input=inputs)
-    dX, dK = _truth(ctx, X, K)
-    got_dX, got_dK = value
-    hint = _hint_for_gradients(ctx, X, K, value, (dX, dK))
-    for name, got, want in (("dX", got_dX, dX), ("dK", got_dK, dK)):
+    truth = _truth(ctx, X, K)
+    state = _corr2d_state(ctx, X, K)
+    own = state if isinstance(state, tuple) else None
+    if own is not None and all(same(got, want) for got, want in zip(value, own, strict=True)):
+        truth = own  # the gradients of the student's own (wrong) corr2d: right for this question
+    hint = _hint_for_gradients(X, K, value, truth, state)
+    for name, got, want in zip(("dX", "dK"), value, truth, strict=True):
         assert_close(got, want, what=f"conv2d_gradients(X, K)'s {name}", input=inputs, hint=hint)
         assert_device(got, ctx.device, what=f"conv2d_gradients(X, K)'s {name}", input=inputs,
                       hint=hints.HINT_GRADIENT_DEVICE)
@@ -114,34 +132,42 @@ def _truth(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor) -> tuple[torch.T
     return X64.grad, K64.grad
 
 
-def _hint_for_gradients(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor,
-                        value: Any, truth: tuple[torch.Tensor, torch.Tensor]) -> str | None:
+def _hint_for_gradients(X: torch.Tensor, K: torch.Tensor, value: Any,
+                        truth: tuple[torch.Tensor, torch.Tensor], state: object) -> str | None:
     """The misconception the returned pair shows: swapped, the mean's gradients, or corr2d's fault."""
     got_dX, got_dK = value
     dX, dK = truth
-    outputs = conv_truth(X, K, ctx.torch_device).numel()
+    outputs = conv_truth(X, K).numel()
     if same(got_dX, dK) and same(got_dK, dX):
         return hints.HINT_SWAPPED
     if same(got_dX, dX / outputs) and same(got_dK, dK / outputs):
         return hints.HINT_MEAN
-    if not _corr2d_is_right(ctx, X, K):
-        return hints.HINT_USES_CORR2D
-    return None
+    if isinstance(state, tuple):  # neither conv2d's gradients nor those of their own corr2d
+        return hints.HINT_NEITHER_GRADIENTS
+    return None if state == "right" else hints.HINT_USES_CORR2D
 
 
-def _corr2d_is_right(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor) -> bool:
-    """Whether the student's corr2d(X, K) has conv2d's value and gradients."""
+def _corr2d_state(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor) -> object:
+    """The student's corr2d(X, K): "right" (conv2d's value and gradients), "unfilled" (a stub),
+    its gradients (dX, dK) in float64 when it is wrong but differentiable and not trivial (not all
+    zero), or "unusable"."""
     try:
         result = ctx.call("corr2d", X, K, grad=(0, 1))
+    except NotImplementedYet:
+        return "unfilled"
     except StudentCodeError:
-        return False
+        return "unusable"
     grads = result.grads
     if result.grad_error is not None or len(grads) != 2 or \
-            not all(isinstance(g, TensorValue) for g in (result.value, *grads)):
-        return False
+            not all(isinstance(g, TensorValue) and g.data is not None for g in (result.value, *grads)):
+        return "unusable"
     dX, dK = _truth(ctx, X, K)
-    return same(result.value, conv_truth(X, K, ctx.torch_device)) and \
-        same(grads[0], dX) and same(grads[1], dK)
+    if same(result.value, conv_truth(X, K, ctx.torch_device)) and same(grads[0], dX) and \
+            same(grads[1], dK):
+        return "right"
+    own = (values(grads[0]), values(grads[1]))
+    finite = all(bool(torch.isfinite(g).all()) and bool((g != 0).any()) for g in own)
+    return own if finite else "unusable"
 
 
 def _describe_pair(value: Any) -> str:

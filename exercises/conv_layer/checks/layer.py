@@ -1,8 +1,9 @@
 """Checks of the ``Conv2D`` layer: its parameters, its forward pass and its gradients.
 
-The truth is the reference ``corr2d`` plus the bias, computed in float64 on the check's device.
-A layer is only as right as the student's own ``corr2d`` it calls; when that is what is wrong,
-the failure says so instead of leaving the student to debug a correct layer.
+The truth is torch's conv2d plus the bias, computed in float64 on the check's device. A layer is
+judged on its own: where the student's corr2d is wrong, a layer that returns that corr2d's output
+plus the bias (and its gradients) is right, and corr2d loses its own points. A layer that matches
+neither is told whether corr2d is (also) to blame, and one that waits on an unfilled corr2d says so.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import torch
 import torch.nn.functional as F
 
 from exercises.conv_layer import hints
-from exercises.conv_layer.checks._common import conv_truth, randn, same
+from exercises.conv_layer.checks._common import conv_truth, randn, same, values
 from grader.pack import (
     CheckContext,
     CheckFailed,
     ModuleRun,
+    NotImplementedYet,
     StudentCodeError,
     StudentRaised,
     TensorValue,
@@ -47,24 +49,29 @@ def layer_registers_parameters(ctx: CheckContext) -> None:
 
 
 def layer_forward_matches(ctx: CheckContext) -> None:
-    """With weight and bias set, forward(x) is corr2d(x, weight) + bias, on x's device."""
+    """With weight and bias set, forward(x) is corr2d(x, weight) + bias, on x's device: torch's
+    conv2d plus the bias, or the student's own corr2d plus the bias where that corr2d is wrong."""
     W, b, X = _data(ctx)
+    inputs = {"x": X, "weight": W, "bias": b}
     with _blaming_corr2d(ctx, X, W):
         run = ctx.build_module("Conv2D", KERNEL_SIZE, params={"weight": W, "bias": b},
                                forward=[X])
         _assert_is_module(run)
         actual = ctx.expect_tensor(run.output, "Conv2D's forward")
         truth, _ = _truth(ctx, W, b, X)
-        hint = hints.HINT_NO_BIAS if same(actual, truth - b.to(truth)) else None
-        inputs = {"x": X, "weight": W, "bias": b}
-        assert_close(actual, truth, what="Conv2D's forward(x)", input=inputs, hint=hint)
+        own = _own_corr2d(ctx, X, W)
+        no_bias = same(actual, truth - b.to(truth)) or (own is not None and same(actual, own[0]))
+        hint = hints.HINT_NO_BIAS if no_bias else None
+        _assert_either(actual, truth, None if own is None else own[0] + b.double(),
+                       what="Conv2D's forward(x)", input=inputs, hint=hint)
         # Trivial on the CPU; on CUDA, a forward that ends in .cpu() has the right values only.
         assert_device(actual, ctx.device, what="Conv2D's forward(x)", input=inputs,
                       hint=hints.HINT_LAYER_DEVICE)
 
 
 def layer_gradients_match(ctx: CheckContext) -> None:
-    """After output.sum().backward(), weight.grad and bias.grad equal the reference's."""
+    """After output.sum().backward(), weight.grad and bias.grad equal the reference's (or those
+    through the student's own corr2d, where that corr2d is wrong)."""
     W, b, X = _data(ctx)
     inputs = {"x": X, "weight": W, "bias": b}
     with _blaming_corr2d(ctx, X, W):
@@ -77,13 +84,52 @@ def layer_gradients_match(ctx: CheckContext) -> None:
                 input=inputs,
             )
         _, grads = _truth(ctx, W, b, X)
+        own = _own_corr2d(ctx, X, W, gradient=True)
+        owns = {} if own is None or own[1] is None else \
+            {"weight": own[1], "bias": torch.full((1,), float(own[0].numel()))}
         for name, truth in grads.items():
             grad = run.grads.get(name)
             if grad is None:
                 hint = hints.HINT_NO_BIAS if name == "bias" else None
                 raise CheckFailed(hints.LAYER_NO_GRADIENT.format(name=name), hint=hint,
                                   input=inputs)
-            assert_close(grad, truth, what=f"Conv2D's {name}.grad", input=inputs)
+            _assert_either(grad, truth, owns.get(name), what=f"Conv2D's {name}.grad", input=inputs)
+
+
+def _assert_either(actual: TensorValue, truth: torch.Tensor, own: torch.Tensor | None, *, what: str,
+                   input: dict[str, torch.Tensor], hint: str | None = None) -> None:
+    """Close to the truth, or to what the student's own corr2d gives when that corr2d is wrong:
+    a layer written right is judged on its own. The failure is told against the truth."""
+    try:
+        assert_close(actual, truth, what=what, input=input, hint=hint)
+    except CheckFailed as failed:
+        if own is None:
+            raise
+        try:
+            assert_close(actual, own, what=what, input=input)
+        except CheckFailed:
+            failed.hint = failed.hint or hints.HINT_LAYER_USES_CORR2D  # neither, established
+            raise failed from None
+
+
+def _own_corr2d(
+    ctx: CheckContext, X: torch.Tensor, W: torch.Tensor, *, gradient: bool = False
+) -> tuple[torch.Tensor, torch.Tensor | None] | None:
+    """The student's corr2d(X, W) in float64 (and its gradient for W, when asked and it has one),
+    when that corr2d is wrong but usable (a finite tensor that is not constant); None otherwise."""
+    try:
+        result = ctx.call("corr2d", X, W, grad=(1,) if gradient else ())
+    except StudentCodeError:
+        return None
+    value = result.value
+    if not isinstance(value, TensorValue) or value.data is None:
+        return None
+    output = values(value)
+    trivial = output.numel() < 2 or bool((output == output.flatten()[0]).all())
+    if trivial or not bool(torch.isfinite(output).all()) or same(value, conv_truth(X, W)):
+        return None
+    grad = (result.grads or (None,))[0] if gradient and result.grad_error is None else None
+    return output, values(grad) if isinstance(grad, TensorValue) and grad.data is not None else None
 
 
 def _data(ctx: CheckContext) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -107,13 +153,47 @@ def _truth(
 
 @contextmanager
 def _blaming_corr2d(ctx: CheckContext, X: torch.Tensor, W: torch.Tensor) -> Iterator[None]:
-    """Re-raise a failure as it is (status, message), with a hint when corr2d is to blame."""
+    """Re-raise a failure as it is (status), with a hint when corr2d is to blame; a layer that
+    raises NotImplementedError where corr2d is unfilled is said to wait for corr2d."""
     try:
         yield
-    except (CheckFailed, StudentRaised) as failure:
-        if not _corr2d_is_right(ctx, X, W):
-            failure.hint = hints.HINT_LAYER_USES_CORR2D
+    except NotImplementedYet as unfilled:
+        if _corr2d_unfilled(ctx, X, W):
+            unfilled.message = hints.LAYER_WAITS_FOR_CORR2D
         raise
+    except (CheckFailed, StudentRaised) as failure:
+        _assert_settable(ctx)  # a weight or bias the check cannot set is the real reason
+        if failure.hint is None and not _corr2d_is_right(ctx, X, W):
+            failure.hint = hints.HINT_LAYER_MAY_USE_CORR2D
+        raise
+
+
+def _assert_settable(ctx: CheckContext) -> None:
+    """Conv2D(kernel_size) has a weight and a bias tensor the check can set its values into."""
+    run = ctx.build_module("Conv2D", KERNEL_SIZE)
+    _assert_is_module(run)
+    for name, numel in (("weight", KERNEL_SIZE[0] * KERNEL_SIZE[1]), ("bias", 1)):
+        found = run.parameters.get(name)
+        kind = run.attributes.get(name, "NoneType")
+        if found is None and kind != "torch.Tensor":
+            raise CheckFailed(hints.LAYER_CANNOT_SET.format(name=name, kind=kind),
+                              hint=hints.HINT_MISSING_PARAMETER.format(name=name),
+                              actual={"attribute": kind}, expected={"attribute": "nn.Parameter"})
+        if found is not None and found.numel != numel:
+            raise CheckFailed(hints.LAYER_CANNOT_SET_SIZE.format(name=name, numel=found.numel,
+                                                                 expected=numel),
+                              hint=hints.HINT_WEIGHT_SHAPE if name == "weight" else hints.HINT_BIAS_SHAPE,
+                              actual={"shape": list(found.shape)})
+
+
+def _corr2d_unfilled(ctx: CheckContext, X: torch.Tensor, W: torch.Tensor) -> bool:
+    try:
+        ctx.call("corr2d", X, W)
+    except NotImplementedYet:
+        return True
+    except StudentCodeError:
+        return False
+    return False
 
 
 def _corr2d_is_right(ctx: CheckContext, X: torch.Tensor, W: torch.Tensor) -> bool:
