@@ -23,7 +23,7 @@ EDITIONS = sorted(p.stem for p in BOOK.glob("*.py"))
 #: What the book's corr2d loses, and only that: the dtype and the device it does not keep.
 BOOK_LOSES = {
     "corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_FLOAT32,
-    "corr2d::keeps_device[meta]": hints.HINT_DEVICE,
+    "corr2d::keeps_device[meta]": hints.HINT_DEVICE_META,
 }
 #: On CUDA (extra evidence, not counted) the book's CPU allocations show: corr2d's output, the
 #: layer that runs it, and the training loop's layer built on the CPU.

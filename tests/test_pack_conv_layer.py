@@ -127,10 +127,23 @@ def edge_kernel_lost(hint: str) -> dict[str, str | None]:
 EXPECTED: dict[str, dict[str, str | None]] = {
     "corr2d_book": {
         "corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_FLOAT32,
-        "corr2d::keeps_device[meta]": hints.HINT_DEVICE,
+        "corr2d::keeps_device[meta]": hints.HINT_DEVICE_META,
     },
-    "corr2d_cpu_output": {"corr2d::keeps_device[meta]": hints.HINT_DEVICE},
+    **{name: {"corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_FLOAT32} for name in (
+        "corr2d_float_cast", "corr2d_zeros_float32")},
+    "corr2d_cpu_output": {"corr2d::keeps_device[meta]": hints.HINT_DEVICE_META},
     "corr2d_always_float64": {"corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_FLOAT64},
+    # Values read out of K into Python: no gradient reaches K, and on meta nothing can be read.
+    **{name: {"corr2d::keeps_device[meta]": hints.HINT_DEVICE_META,
+              "corr2d::gradients_match[cpu]": hints.HINT_DETACHED.format(name="K"),
+              "conv2d_layer::gradients_match[cpu]": MAY_BLAME_CORR2D} for name in (
+        "corr2d_kernel_tolist", "corr2d_kernel_item")},
+    "corr2d_detach_x": {"corr2d::gradients_match[cpu]": hints.HINT_DETACHED.format(name="X")},
+    "corr2d_input_sub_in_place": {"corr2d::gradients_match[cpu]": hints.HINT_INPLACE_GRAPH},
+    "corr2d_normalizes_kernel": {
+        **wrong_values(None, None, gradients=hints.HINT_INPLACE_GRAPH),
+        "corr2d::inputs_unchanged[cpu]": hints.HINT_INPLACE,
+        "conv2d_layer::registers_parameters[cpu]": HELD_BACK, **layer_lost(MAY_BLAME_CORR2D)},
     # corr2d's windows sliced wrong, read from its result: a block of the true output, a leading
     # block filled and zeros after it, the output transposed, another shape (which, and why). The
     # solution's Conv2D over it is right, judged on its own: it returns that corr2d's output plus
@@ -152,6 +165,15 @@ EXPECTED: dict[str, dict[str, str | None]] = {
         "corr2d_transposed_output", "corr2d_columns_outer", "corr2d_transposed_return")},
     "corr2d_flipped_kernel": wrong_values(hints.HINT_FLIPPED_KERNEL, hints.HINT_FLIPPED_KERNEL),
     # Without a gradient through corr2d, the layer's own gradients cannot be had either.
+    **{name: {
+        "corr2d::book_example[cpu]": HELD_BACK,  # whole numbers there
+        "corr2d::matches_conv2d[cpu]": hints.HINT_ROUNDS,
+        "corr2d::keeps_dtype[cpu]": hints.HINT_DTYPE_INTEGER,
+        "corr2d::keeps_device[meta]": HELD_BACK,
+        "corr2d::gradients_match[cpu]": hints.HINT_NOT_DIFFERENTIABLE,
+        "corr2d::inputs_unchanged[cpu]": HELD_BACK,
+        "conv2d_layer::gradients_match[cpu]": MAY_BLAME_CORR2D,
+    } for name in ("corr2d_long_output", "corr2d_int32_output")},
     "corr2d_integer_output": {
         "corr2d::book_example[cpu]": HELD_BACK,  # whole numbers there
         "corr2d::matches_conv2d[cpu]": hints.HINT_ROUNDS,
@@ -163,11 +185,11 @@ EXPECTED: dict[str, dict[str, str | None]] = {
     },
     "corr2d_modifies_input": {
         "corr2d::inputs_unchanged[cpu]": hints.HINT_INPLACE,
-        "corr2d::gradients_match[cpu]": hints.HINT_INPLACE,
+        "corr2d::gradients_match[cpu]": hints.HINT_INPLACE_GRAPH,
         "conv2d_layer::gradients_match[cpu]": MAY_BLAME_CORR2D,
     },
     "corr2d_numpy": {
-        "corr2d::keeps_device[meta]": hints.HINT_DEVICE,
+        "corr2d::keeps_device[meta]": hints.HINT_DEVICE_META,
         "corr2d::gradients_match[cpu]": hints.HINT_NOT_DIFFERENTIABLE,
         "conv2d_layer::gradients_match[cpu]": MAY_BLAME_CORR2D,
     },

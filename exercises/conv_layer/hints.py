@@ -27,20 +27,22 @@ HINT_TRANSPOSED_OUTPUT = (
 )
 HINT_UNFILLED = (
     "only the first {rows} x {cols} block of your {total_rows} x {total_cols} output holds the right"
-    " values, and the rest kept the zeros it started with: the loops must visit every output"
-    " position, i in range(Y.shape[0]) and j in range(Y.shape[1])"
+    " values, and the rest is zero: the loops must visit every output position, i in"
+    " range(Y.shape[0]) and j in range(Y.shape[1])"
 )
 HINT_FLIPPED_KERNEL = (
     "your output is the convolution (the kernel flipped in both axes); cross-correlation does not"
     " flip: Y[i, j] = (X[i:i + h, j:j + w] * K).sum()"
 )
 HINT_ROUNDS = (
-    "your output holds whole numbers only: the products were rounded or truncated, for example by"
-    " an integer output tensor; build the output with the inputs' floating dtype"
+    "your output holds whole numbers only, each within 1 of the right value: the sums were rounded"
+    " or truncated, for example by an integer output tensor; build the output with the inputs'"
+    " floating dtype"
 )
 HINT_DTYPE_FLOAT32 = (
-    "torch.zeros(shape) makes a float32 tensor whatever the input is: allocate the output with"
-    " torch.zeros(shape, dtype=X.dtype, device=X.device) so float64 stays float64"
+    "a float64 input gave a float32 output: torch.zeros(shape) makes float32 whatever the input, and"
+    " so does .float() on the way; allocate with torch.zeros(shape, dtype=X.dtype, device=X.device)"
+    " so float64 stays float64"
 )
 HINT_DTYPE_INTEGER = (
     "the output has an integer dtype, which drops the fractions: allocate it with the inputs'"
@@ -52,27 +54,38 @@ HINT_DTYPE_FLOAT64 = (
 )
 HINT_DTYPE = "allocate the output with the inputs' dtype: torch.zeros(shape, dtype=X.dtype, ...)"
 HINT_DEVICE = (
-    "torch.zeros(shape) allocates on the CPU whatever device X is on: pass device=X.device, so a"
-    " CUDA input gives a CUDA output (on the meta device, used to check this without a GPU,"
-    " copying into a CPU tensor fails with 'Cannot copy out of meta tensor; no data!')"
+    "the output is not on the input's device: a tensor made without device= (torch.zeros(shape),"
+    " torch.tensor(...), a NumPy round trip) lives on the CPU whatever device X is on; pass"
+    " device=X.device, so a CUDA input gives a CUDA output (on the meta device, used to check this"
+    " without a GPU, copying into a CPU tensor fails with 'Cannot copy out of meta tensor; no data!')"
 )
 HINT_NOT_DIFFERENTIABLE = (
     "the result does not require grad, so no gradient reaches X and K: build it with torch"
     " operations on X and K (no .item(), .tolist(), NumPy or .detach() on the way)"
 )
 HINT_DETACHED = (
-    "no gradient reached {name}: it was detached (or copied out of torch) somewhere on the way;"
-    " use {name} itself in the torch operations that compute the result"
+    "no gradient reached {name}: it was detached, copied out of torch (.item(), .tolist(), NumPy) or"
+    " not used on the way; use {name} itself in the torch operations that compute the result"
 )
 HINT_INPLACE = (
     "corr2d changed its input in place (an in-place op such as +=, mul_ or writing into a view of"
     " X): allocate a new output tensor and leave X and K as they were"
 )
+HINT_INPLACE_GRAPH = (
+    "backward() found a tensor it needed changed in place (an in-place op such as +=, /=, mul_ or"
+    " writing into a view of X or K): compute into a new tensor and leave X and K as they were"
+)
 
 DEVICE_RAISED = "corr2d works on the CPU but failed with inputs on the {device} device: {detail}"
 DEVICE_NOT_IMPLEMENTED = (
-    "it raised NotImplementedError, which is what torch raises ('Cannot copy out of meta tensor;"
-    " no data!') when a value is copied into a tensor made on another device"
+    "it raised NotImplementedError ('Cannot copy out of meta tensor; no data!'), which torch raises"
+    " when a value is copied out of a tensor: into a tensor made on another device (torch.zeros(shape)"
+    " without device=), or into Python or NumPy (.tolist(), .cpu(), .numpy())"
+)
+HINT_DEVICE_META = (
+    "on the meta device (how this is checked without a GPU) a tensor has no values to copy out:"
+    " make the output with device=X.device and compute it with torch operations on X and K, with no"
+    " .item(), .tolist(), .cpu() or NumPy on the way"
 )
 NOT_DIFFERENTIABLE = "corr2d(X, K).sum().backward() found no graph: {detail}"
 BACKWARD_RAISED = "corr2d(X, K).sum().backward() raised {type}: {message}"

@@ -60,9 +60,9 @@ HINT_BUILT_OTHER = (
     " try/except and return the exception PyTorch raises there"
 )
 HINT_OTHER_TORCH_ERROR = (
-    "PyTorch's own code raised that error, for another operation than backward() on Conv2D's"
-    " output: apply Conv2D((1, 2)) to a 6 x 8 image and call .backward() on that output, a matrix,"
-    " with nothing else in between"
+    "PyTorch's own code raised that error, but it is not the one backward() gives on Conv2D's"
+    " (non-scalar) output: apply Conv2D((1, 2)) to a 6 x 8 image and call .backward() on that"
+    " output, a matrix, with nothing else in between"
 )
 HINT_OTHER_ERROR = (
     "that error was raised in {where} (by a raise statement, or by an operation there), and it is"

@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 WHAT = "corr2d(X, K)"
-FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
 def corr2d_book_example(ctx: CheckContext) -> None:
@@ -67,7 +66,7 @@ def corr2d_keeps_dtype(ctx: CheckContext) -> None:
 
 def _dtype_hint(actual: str, expected: str) -> str:
     """The known mistake behind a wrong output dtype."""
-    if actual not in FLOAT_DTYPES:
+    if actual.startswith(("int", "uint")):
         return hints.HINT_DTYPE_INTEGER
     if actual == "float32" and expected == "float64":
         return hints.HINT_DTYPE_FLOAT32
@@ -99,7 +98,7 @@ def corr2d_gradients_match(ctx: CheckContext) -> None:
         result = ctx.call("corr2d", X, K, grad=(0, 1))
     except StudentRaised as exc:  # re-raised as it is; an in-place write gets its hint
         if _in_place(exc.message):
-            exc.hint = hints.HINT_INPLACE
+            exc.hint = hints.HINT_INPLACE_GRAPH
         raise
     ctx.expect_tensor(result.value, "corr2d")
     inputs = {"X": X, "K": K}
@@ -109,7 +108,7 @@ def corr2d_gradients_match(ctx: CheckContext) -> None:
         if kind == "NotDifferentiable":
             raise CheckFailed(hints.NOT_DIFFERENTIABLE.format(detail=message),
                               hint=hints.HINT_NOT_DIFFERENTIABLE, input=inputs)
-        hint = hints.HINT_INPLACE if _in_place(message) else None
+        hint = hints.HINT_INPLACE_GRAPH if _in_place(message) else None
         raise CheckFailed(hints.BACKWARD_RAISED.format(type=kind, message=message), hint=hint,
                           input=inputs)
     expected = _true_gradients(X, K, ctx.torch_device)
@@ -211,7 +210,8 @@ def _equal(got: torch.Tensor, truth: torch.Tensor) -> bool:
 
 def _device_failure(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor, detail: str) -> CheckFailed:
     return CheckFailed(
-        hints.DEVICE_RAISED.format(device=ctx.device, detail=detail), hint=hints.HINT_DEVICE,
+        hints.DEVICE_RAISED.format(device=ctx.device, detail=detail),
+        hint=hints.HINT_DEVICE_META if ctx.device == "meta" else hints.HINT_DEVICE,
         input={"X": X, "K": K}, expected={"device": ctx.device},
     )
 
