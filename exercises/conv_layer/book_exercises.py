@@ -40,6 +40,8 @@ DIAGONAL_EDGE = Exercise(
     ),
 )
 
+# conv2d_gradients is judged on its own: conv2d's gradients, or, over a corr2d that is wrong, that
+# corr2d's own; over a corr2d still raising NotImplementedError, it and autograd_error wait for it.
 AUTOGRAD = Exercise(
     id="autograd",
     title="2. Differentiating Conv2D: the error, and gradients done right",
@@ -47,7 +49,7 @@ AUTOGRAD = Exercise(
         Check("error_is_torchs", "autograd_error() returns the error torch raises for backward() on"
               " a non-scalar output", 1, "autograd_error_is_torchs", ANY_DEVICE,
               needs=("autograd_error",)),
-        Check("gradients_match", "conv2d_gradients(X, K) agrees with conv2d's autograd", 2,
+        Check("gradients_match", "conv2d_gradients(X, K) is the gradient of corr2d(X, K).sum()", 2,
               "autograd_gradients_match", TENSOR_DEVICES, needs=("conv2d_gradients",)),
         Check("backpropagates", "answer_conv2d_backpropagates matches what the book's Conv2D does",
               1, "autograd_backpropagates", ANY_DEVICE, needs=("answer_conv2d_backpropagates",)),
