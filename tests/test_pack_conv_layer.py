@@ -367,11 +367,11 @@ def test_when_the_solution_is_graded_then_it_scores_full_marks(path: Path) -> No
 
 
 @pytest.mark.parametrize("path", [PACK.stub_module, PACK.stub_notebook], ids=["module", "notebook"])
-def test_when_the_stub_is_graded_then_every_check_fails_as_not_implemented(path: Path) -> None:
+def test_when_the_stub_is_graded_then_every_check_is_not_answered_yet(path: Path) -> None:
     result = grade_here(path)
     ran = [c for c in result.checks if c.status != "skipped"]
-    assert ran and result.points == 0
-    assert {c.item_id: c.status for c in ran} == {c.item_id: "failed" for c in ran}
+    assert ran and result.points == 0 and result.bonus_points == 0
+    assert {c.item_id: c.status for c in ran} == {c.item_id: "unanswered" for c in ran}
     assert all(NOT_IMPLEMENTED in c.message for c in ran), [c.message for c in ran]
     assert all(a.text is None for a in result.answers)
 

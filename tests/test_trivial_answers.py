@@ -393,8 +393,14 @@ def test_when_autograd_error_hard_codes_torchs_exception_then_it_scores_zero(
     result = graded("autograd", forged)
     check = next(c for c in result.checks if c.item_id == "autograd::error_is_torchs[cpu]")
     assert (check.status, check.points) == ("failed", 0)
-    assert check.message == hints_autograd.NOT_RAISED_BY_TORCH.format(type="RuntimeError")
-    assert check.hint == hints_autograd.HINT_NOT_RAISED_BY_TORCH
+    # Where the exception was raised decides what the hint may say: built, or raised by their code.
+    if forged is HARD_CODED_EXCEPTION:
+        assert check.message == hints_autograd.NEVER_RAISED.format(type="RuntimeError")
+        assert check.hint == hints_autograd.HINT_BUILT
+    else:
+        assert check.message == hints_autograd.RAISED_ELSEWHERE.format(
+            type="RuntimeError", where=hints_autograd.WHERE_YOURS)
+        assert check.hint == hints_autograd.HINT_RAISED_ELSEWHERE
 
 
 def test_when_the_solution_is_graded_per_exercise_then_nothing_is_held_back(
