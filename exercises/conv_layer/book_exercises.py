@@ -4,18 +4,18 @@ Torch-free, like the pack module that imports it. Answers that do not depend on 
 a kernel, a choice) are checked on the CPU only; functions of tensors run on every device.
 
 What counts only alongside what (``requires``), so that zeros, a constant, the input or NaN earn
-nothing: vectorized and one matmul alongside right values; a kernel's properties alongside the
-check that only a right kernel passes (the second derivative's constant on x^2, the Laplacian's
-equal responses to x^2 and y^2, d! on x^d). An edge detector must both respond along v and ignore
-the perpendicular (a constant kernel does the first, [1, -2, 1] the second), and a blur must both
-keep the mean and lower the noise (a delta does the first, zeros the second). Answers that are
-constants by nature (a minimum size, an exception, a bool, the integral's ones) are judged as they
-are. Questions about the student's own object count only about a right one: the diagonal questions
-alongside an image with a diagonal edge at every size (not one hard-coded for the size they are
-judged on). An answer about a second name is judged on its own: min_kernel_size(d) whatever
-derivative_kernel does, and the strongest structure on the student's kernel where it takes a
-second derivative (a five-tap one may answer it, though it fails the size), else on the second
-difference itself.
+nothing: a lowering's dtype kept, vectorized and one matmul alongside right values; a kernel's
+properties alongside the check that only a right kernel passes (the second derivative's constant on
+x^2, the Laplacian's equal responses to x^2 and y^2, d! on x^d). An edge detector must both respond
+along v and ignore the perpendicular (a constant kernel does the first, [1, -2, 1] the second), and
+a blur must both keep the mean and lower the noise (a delta does the first, zeros the second).
+Answers that are constants by nature (a minimum size, an exception, a bool, the integral's ones)
+are judged as they are. Questions about the student's own object count only about a right one: the
+diagonal questions alongside an image with a diagonal edge at every size (not one hard-coded for
+the size they are judged on). An answer about a second name is judged on its own:
+min_kernel_size(d) whatever derivative_kernel does, and the strongest structure on the student's
+kernel where it takes a second derivative (a five-tap one may answer it, though it fails the size),
+else on the second difference itself.
 """
 
 from __future__ import annotations
