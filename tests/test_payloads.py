@@ -120,3 +120,15 @@ def test_when_a_consumer_knows_what_a_value_is_then_it_takes_it_typed_or_is_told
                         (describe(torch.ones(2)), as_mapping), ("text", as_mapping)):
         with pytest.raises(ValueError, match=r"^not a"):
             take(wrong)
+
+
+@pytest.mark.parametrize(("type_name", "said"), [
+    ("torch.Tensor", "a torch.Tensor"),
+    ("torch.nn.parameter.Parameter", "a torch.Tensor"),
+    ("__main__.Mine", "a __main__.Mine (a subclass of torch.Tensor)"),
+])
+def test_when_a_returned_tensor_is_named_then_only_a_subclass_is_called_one(
+    type_name: str, said: str
+) -> None:
+    value = TensorValue(data=None, dtype="torch.float32", shape=(2,), device="cpu", type_name=type_name)
+    assert answers.describe_kind(value) == said

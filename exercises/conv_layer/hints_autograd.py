@@ -90,7 +90,6 @@ HINT_RAISED_ELSEWHERE = (
 )
 
 NOT_A_PAIR = "conv2d_gradients(X, K) returned {got}; expected a pair (dX, dK) of tensors"
-A_TENSOR = "a torch.Tensor"
 HINT_PAIR = "return X.grad, K.grad after corr2d(X, K).sum().backward()"
 HINT_GRAD_NONE = (
     "a gradient came back as None: .grad stays None on a tensor that does not require grad, or"

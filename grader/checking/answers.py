@@ -44,6 +44,8 @@ def value_answer(value: Any, name: str, kinds: tuple[type, ...], expected: str) 
 def describe_kind(value: Any) -> str:
     """A student-readable name for what came back ('a list', 'a numpy.ndarray', ...)."""
     if isinstance(value, wire.TensorValue):
+        if value.is_plain:
+            return "a torch.Tensor"
         return f"a {value.type_name} (a subclass of torch.Tensor)"
     if isinstance(value, wire.OpaqueValue):
         return f"a {value.type_name}"

@@ -171,9 +171,6 @@ def _corr2d_state(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor) -> object
 
 
 def _describe_pair(value: Any) -> str:
-    def kind(v: Any) -> str:
-        return hints.A_TENSOR if isinstance(v, TensorValue) and v.is_plain else describe_kind(v)
-
     if isinstance(value, list | tuple):
-        return f"a {type(value).__name__} of {len(value)}: " + ", ".join(kind(v) for v in value)
-    return kind(value)
+        return f"a {type(value).__name__} of {len(value)}: " + ", ".join(map(describe_kind, value))
+    return describe_kind(value)
