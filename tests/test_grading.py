@@ -59,3 +59,24 @@ def test_when_a_function_returns_a_complex_tensor_then_the_result_is_still_valid
     assert failed and any("complex64" in c.message for c in failed)
     result.write(tmp_path / "result.json")
     assert SubmissionResult.read(tmp_path / "result.json").points == result.points
+
+
+def test_when_frames_name_a_function_then_only_a_plausible_name_is_attributed(tmp_path: Path) -> None:
+    """Frames are the kernel's data: a place says 'in window' for a real name, and nothing for a
+    forged one (not an identifier, or megabytes long)."""
+    from grader.checking.tracebacks import MAX_FUNCTION_NAME, innermost_function
+    from grader.submission import load_submission
+
+    path = tmp_path / "answers.py"
+    path.write_text("# %%\ndef window(X):\n    return X[0]\n")
+    submission = load_submission(path)
+    (cell,) = submission.cells
+
+    def frame(name: object) -> dict[str, object]:
+        return {"filename": f"<cell {cell.number}>", "lineno": 2, "name": name, "line": "return X[0]"}
+
+    outside = {"filename": "/usr/lib/python3/torch.py", "lineno": 1, "name": "inner", "line": "x"}
+    assert innermost_function(submission, [frame("corr2d"), frame("window"), outside]) == "window"
+    for forged in ("<module>", "a b", "x" * (MAX_FUNCTION_NAME + 1), None, 3):
+        assert innermost_function(submission, [frame(forged)]) is None, forged
+    assert innermost_function(submission, [outside]) is None  # no frame of theirs: no function

@@ -18,6 +18,8 @@ from grader.errors import NotImplementedYet, StudentCodeError, StudentRaised
 from grader.submission import Submission
 
 _CELL_IN_FILENAME = re.compile(r"<cell (\d+)>")
+#: The longest function name a place is attributed to; a longer one is no function a student wrote.
+MAX_FUNCTION_NAME = 80
 #: One of the student's frames: where it is (``Submission.where``), the function, the source line.
 FRAME = "{where}, in {function}\n    {line}"
 
@@ -50,7 +52,8 @@ def innermost_function(submission: Submission, frames: Sequence[Mapping[str, Any
     for frame in reversed(frames):
         if cell_of(submission, frame) is not None:
             function = str(frame.get("name") or "")
-            return function if function.isidentifier() else None
+            # Frames are the kernel's data: a forged name is dropped, not printed.
+            return function if function.isidentifier() and len(function) <= MAX_FUNCTION_NAME else None
     return None
 
 
