@@ -144,6 +144,32 @@ def test_when_writing_junit_xml_then_each_testcase_carries_points_status_and_dev
     assert properties["sub.ipynb.good::matches[cuda]"]["status"] == "skipped"
     assert properties["sub.ipynb.slow::fast[cpu]"]["status"] == "timeout"
     assert len(properties) == len(ALL_ITEMS)
+    assert not any("bonus" in found for found in properties.values())  # no bonus in this pack
+
+
+def test_when_a_check_is_a_bonus_then_its_junit_testcase_says_so(
+    pytester: pytest.Pytester, frontend_pack: Pack, frontend_result: MakeResult,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reader that sums points from the JUnit XML must be able to keep a bonus apart."""
+    bad = frontend_pack.exercises[1]
+    with_bonus = dataclasses.replace(bad, checks=tuple(
+        dataclasses.replace(c, bonus=True) for c in bad.checks))
+    pack = dataclasses.replace(frontend_pack, exercises=(
+        frontend_pack.exercises[0], with_bonus, *frontend_pack.exercises[2:]))
+    monkeypatch.setattr("grader.catalog.registry.load_pack", lambda name=None: pack)
+    submission = pytester.path / "sub.ipynb"
+    submission.write_text("{}", encoding="utf-8")
+    result = frontend_result()
+    result = dataclasses.replace(result, submission=dataclasses.replace(
+        result.submission, sha256=hashlib.sha256(submission.read_bytes()).hexdigest()))
+    result.write(pytester.path / "result.json")
+    pytester.runpytest_inprocess(*FROM_SAVED, "--junitxml=junit.xml")
+    bonus = {f"{case.get('classname')}::{case.get('name')}": {
+        p.get("name"): p.get("value") for p in case.iter("property")}
+        for case in ET.parse(pytester.path / "junit.xml").getroot().iter("testcase")}
+    assert bonus["sub.ipynb.bad::keeps_dtype[cpu]"]["bonus"] == "True"
+    assert "bonus" not in bonus["sub.ipynb.good::matches[cpu]"]
 
 
 @pytest.mark.parametrize(
