@@ -578,3 +578,19 @@ def test_when_only_bonus_checks_are_not_passed_then_they_are_expected_failures_a
     assert run.ret == pytest.ExitCode.OK, run.stdout.str()
     run.assert_outcomes(passed=2, skipped=2, xfailed=3)
     assert "bonus, not earned (failed; a bonus never fails the run)" in run.stdout.str()
+
+
+def test_when_the_grader_broke_a_bonus_check_then_pytest_shows_it_as_a_failure(
+    graded_dir: Callable[..., pytest.Pytester], frontend_result: MakeResult,
+) -> None:
+    """A bonus is never owed, but an internal error in one is our bug: hidden as xfail it would
+    go unseen, where grader check exits 3 for it."""
+    result = frontend_result()
+    broken = tuple(
+        dataclasses.replace(e, checks=tuple(
+            dataclasses.replace(c, bonus=True, status="error", internal=True, message="internal error")
+            if c.id == "runs" else c for c in e.checks))
+        for e in result.exercises
+    )
+    recorder = graded_dir(dataclasses.replace(result, exercises=broken)).inline_run(*FROM_SAVED)
+    assert outcomes(recorder)["sub.ipynb::broken::runs[cpu]"] == "failed"

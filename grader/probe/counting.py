@@ -92,10 +92,11 @@ def op_counter() -> Any:
             for tensor in used:
                 self._vouch(tensor)
             result = func(*args, **kwargs)
-            for tensor in [*used, *(t for t in _leaves(result) if _is_tensor(t))]:
+            touched = [*used, *(t for t in _leaves(result) if _is_tensor(t))]
+            for tensor in touched:
                 self._remember(tensor)  # again: an in-place operation changed it in plain sight
-                with contextlib.suppress(Exception):
-                    self.findings[LARGEST] = max(self.findings[LARGEST], int(tensor.numel()))
+            with contextlib.suppress(Exception):  # a tensor without a size leaves the figure as is
+                self.findings[LARGEST] = max(self.findings[LARGEST], *(int(t.numel()) for t in touched))
             return result
 
         def know(self, *values: Any) -> None:
