@@ -24,7 +24,7 @@ HELP_FORMAT = (
 )
 HELP_REPORT_COMMAND = "render a result saved by 'grader check --json' again, in any report format"
 HELP_RESULT = "a result JSON written by 'grader check --json'"
-HELP_OUTPUT = "write the report to this file (default: standard output)"
+HELP_OUTPUT = "write the report to this file"
 HELP_GRADE = "grade this submission and report one test per check per device"
 HELP_GRADE_FROM = (
     "build the test outcomes from a result JSON written by 'grader check --json' "
@@ -79,7 +79,7 @@ CONFIG_UNKNOWN_KEY = "unknown setting {key!r} in {path}; the settings are {known
 # -- grader stub ---------------------------------------------------------------------------------------
 HELP_STUB = "write the exercise pack's stub notebook (or module) to fill in, into the current folder"
 HELP_MODULE = "write the stub as a Python module (.py, percent-format cells) instead of a notebook"
-HELP_STUB_OUTPUT = "write it to this file (default: the pack's name, e.g. conv_layer.ipynb, here)"
+HELP_STUB_OUTPUT = "write it to this file"
 HELP_FORCE = "replace a file that is already there"
 STUB_EXISTS = "{path} already exists; name another file with -o, or add --force to replace it"
 STUB_WRITTEN = "wrote {path}: fill it in, then grade it with: grader check {quoted}"

@@ -16,6 +16,8 @@ DEFAULT_REPORT_FORMAT = "the one the -o file's extension names, else txt"
 DEFAULT_NO_COLOR = "colour only when the summary goes to a terminal"
 DEFAULT_MODULE = "off: a notebook is written"
 DEFAULT_FORCE = "off: an existing file is kept and nothing is written"
+DEFAULT_OUTPUT = "standard output"
+DEFAULT_STUB_OUTPUT = "the pack's name, e.g. conv_layer.ipynb, here"
 
 EPILOG = "Each command's options and their defaults: grader COMMAND --help."
 EPILOG_COURSE = (

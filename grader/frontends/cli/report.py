@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from grader.errors import UsageError
 from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
-from grader.frontends.cli.helptext import DEFAULT_NO_COLOR, DEFAULT_REPORT_FORMAT
+from grader.frontends.cli.helptext import DEFAULT_NO_COLOR, DEFAULT_OUTPUT, DEFAULT_REPORT_FORMAT
 from grader.frontends.cli.options import add_options, course_epilog, grade_options, settings_from
 from grader.frontends.cli.output import fail, use_color, write_output
 from grader.options import FEEDBACK, with_default
@@ -33,7 +33,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("result", metavar="RESULT", type=Path, help=say.HELP_RESULT)
     parser.add_argument("--format", choices=FORMATS,
                         help=with_default(say.HELP_FORMAT, DEFAULT_REPORT_FORMAT))
-    parser.add_argument("-o", "--output", metavar="OUT", help=say.HELP_OUTPUT)
+    parser.add_argument("-o", "--output", metavar="OUT", help=with_default(say.HELP_OUTPUT, DEFAULT_OUTPUT))
     parser.add_argument("--no-color", action="store_true",
                         help=with_default(say.HELP_NO_COLOR, DEFAULT_NO_COLOR))
     add_options(parser, (FEEDBACK,))

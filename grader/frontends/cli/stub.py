@@ -18,7 +18,7 @@ from grader.catalog import registry
 from grader.errors import ExerciseDefinitionError
 from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
-from grader.frontends.cli.helptext import DEFAULT_FORCE, DEFAULT_MODULE
+from grader.frontends.cli.helptext import DEFAULT_FORCE, DEFAULT_MODULE, DEFAULT_STUB_OUTPUT
 from grader.frontends.cli.options import add_options
 from grader.frontends.cli.output import fail, write_output
 from grader.options import PACK, with_default
@@ -31,7 +31,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     """Give the ``stub`` subcommand its arguments."""
     add_options(parser, (PACK,))
     parser.add_argument("--module", action="store_true", help=with_default(say.HELP_MODULE, DEFAULT_MODULE))
-    parser.add_argument("-o", "--output", metavar="OUT", help=say.HELP_STUB_OUTPUT)
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help=with_default(say.HELP_STUB_OUTPUT, DEFAULT_STUB_OUTPUT))
     parser.add_argument("--force", action="store_true", help=with_default(say.HELP_FORCE, DEFAULT_FORCE))
     parser.set_defaults(run=run)
 

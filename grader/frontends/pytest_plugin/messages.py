@@ -5,6 +5,12 @@ is refused."""
 from __future__ import annotations
 
 DEFAULT_GRADE = "none: without --grade the plugin does nothing"
+#: The option group's title in ``pytest --help``: where the defaults shown can be changed.
+GROUP = (
+    "grading a submission (conv-grader); the defaults shown are the grader's: a course's"
+    " [tool.grader] in pyproject.toml or a grader.toml can change them, and the command line and"
+    " the ini file win over both"
+)
 DEFAULT_GRADE_FROM = "none: the submission is graded again"
 #: Said after ``--grade-from``'s help: which saved result it takes.
 GRADE_FROM_SAME_FILE = "; it must be a result of the file --grade names, as it is now (same sha256)"

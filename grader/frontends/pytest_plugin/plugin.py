@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("grader", "grading a submission (conv-grader)")
+    group = parser.getgroup("grader", messages.GROUP)
     from grader.options import with_default
 
     group.addoption("--grade", metavar="SUBMISSION", default=None,
