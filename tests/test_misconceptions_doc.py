@@ -1,4 +1,4 @@
-"""exercises/conv_layer/MISCONCEPTIONS.md against the pack and its tests: no grading, only names.
+"""docs/conv_layer-misconceptions.md against the pack and its tests: no grading, only names.
 
 The document's tables name hint constants (``module.NAME``) and the fixtures that reach them. Every
 name must exist; every wrong-answer fixture must appear in a row; every hint the pack tests expect
@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "exercises" / "conv_layer" / "MISCONCEPTIONS.md"
+DOC = ROOT / "docs" / "conv_layer-misconceptions.md"
 FIXTURES = ROOT / "tests" / "fixtures"
 #: The contract, where the checkout has it beside it (not shipped with the repository).
 SPEC = ROOT.parent / "shared" / "spec" / "exercises.md"
