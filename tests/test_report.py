@@ -50,7 +50,13 @@ def test_when_rendering_then_the_header_names_submission_score_pack_and_skipped_
 def test_when_a_check_failed_then_its_item_id_message_hint_and_cell_follow_the_exercise_line(
     frontend_result: MakeResult,
 ) -> None:
-    lines = render_terminal(frontend_result(), color=False).splitlines()
+    made = frontend_result()
+    # The place as grading writes it (``location``); the cell and line alone are not reworded.
+    located = made.with_exercises(tuple(
+        dataclasses.replace(e, checks=tuple(dataclasses.replace(c, location="cell 4, line 3")
+                                            for c in e.checks)) if e.id == "bad" else e
+        for e in made.exercises))
+    lines = render_terminal(located, color=False).splitlines()
     at = next(i for i, line in enumerate(lines) if "Edge detection" in line)
     assert [line.strip() for line in lines[at + 1 : at + 5]] == [
         "bad::keeps_dtype[cpu]",
@@ -96,8 +102,9 @@ def test_when_cells_raised_timed_out_or_died_then_each_is_listed_with_its_locati
     frontend_result: MakeResult,
 ) -> None:
     errors = (
-        CellError(2, "raised", "NameError", "name 'x' is not defined", line=3),
-        CellError(3, "timeout", "CellTimeoutError", "60 s"),
+        CellError(2, "raised", "NameError", "name 'x' is not defined", line=3,
+                  location="cell 2, line 3"),
+        CellError(3, "timeout", "CellTimeoutError", "60 s"),  # a result written without places
         CellError(4, "died", "DeadKernelError", "exit code 1"),
     )
     result = dataclasses.replace(frontend_result(), execution=ExecutionInfo(5, errors, 1))
@@ -112,11 +119,19 @@ def test_when_the_submission_is_a_module_then_locations_name_its_percent_cells(
     frontend_result: MakeResult,
 ) -> None:
     result = frontend_result("sub.py")
+    errors = (CellError(2, "raised", "NameError", "name 'x' is not defined", line=3,
+                        location="line 12"),)
     result = dataclasses.replace(
-        result, submission=dataclasses.replace(result.submission, kind="module")
+        result, submission=dataclasses.replace(result.submission, kind="module"),
+        execution=ExecutionInfo(5, errors), exercises=tuple(
+            dataclasses.replace(e, checks=tuple(dataclasses.replace(c, location="line 9, in corr2d")
+                                                for c in e.checks))
+            for e in result.exercises),
     )
     text = render_terminal(result, color=False)
-    assert "at # %% cell 4, line 3" in text
+    assert "at line 9, in corr2d" in text  # the place as grading wrote it, never reworded
+    assert "line 12 raised NameError" in text
+    assert "# %%" not in text and "cell 4" not in text
     assert "Your module:" in text
 
 
@@ -140,10 +155,16 @@ def test_when_rendering_a_failure_for_pytest_then_it_is_plain_student_text(
     frontend_result: MakeResult,
 ) -> None:
     failing = frontend_result().exercises[1].checks[0]
-    assert render_failure(failing) == (
+    located = dataclasses.replace(failing, location="cell 4, line 3, in corr2d")
+    assert render_failure(located) == (
         "corr2d returned float64; expected float32\n"
         "hint: build the output with the input's dtype\n"
-        "at cell 4, line 3"
+        "at cell 4, line 3, in corr2d"
+    )
+    # A result that names no place (only a cell and a line) gets none made up from them.
+    assert render_failure(failing) == (
+        "corr2d returned float64; expected float32\n"
+        "hint: build the output with the input's dtype"
     )
 
 

@@ -87,7 +87,7 @@ def corr2d_wrong() -> CheckResult:
         actual=tensor([[19.0, 11.0], [37.0, 29.0]]),
         mismatch={"count": 2, "total": 4, "share": 0.5, "max_abs_diff": 14.0, "max_index": [0, 1],
                   "first_index": [0, 1], "rtol": 1e-5, "atol": 1e-5, "mask": [[0, 1], [0, 1]]},
-        cell=4, line=3, location="cell 4, line 3",
+        cell=4, line=3, location="cell 4, line 3, in corr2d",
         traceback="cell 4, line 3, in corr2d\n    Y[i, j] = (X[i:i + h, j:j + w] * K.flip(0, 1)).sum()",
     )
 

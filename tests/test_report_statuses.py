@@ -66,7 +66,8 @@ def test_when_a_slot_is_not_filled_then_every_format_says_not_answered_with_its_
 
 
 def test_when_a_slot_is_not_filled_then_its_checks_are_one_line_of_what_is_missing_and_where() -> None:
-    case = result([unanswered(id=name, cell=4, line=3, traceback="cell 4, line 3, in corr2d\n    raise")
+    case = result([unanswered(id=name, cell=4, line=3, location="cell 4, line 3, in corr2d",
+                              traceback="cell 4, line 3, in corr2d\n    raise")
                    for name in ("book_example", "matches", "keeps_dtype")])
     root = page(case)
     assert root.find_all("article", "card") == []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from grader.reports.text import Clip, Limits, TraceLine, clip, readable, trace
 from grader.reports.values import Answer, Comparison, Panel, Pictures, answer, comparison, exhibits, panel
 from grader.reports.wording import group_title, place, points_text
-from grader.results.model import CheckResult, ExerciseResult
+from grader.results.model import NOT_PASSING, CheckResult, ExerciseResult
 from grader.results.payloads import Exhibit
 
 
@@ -50,7 +50,8 @@ class CheckView:
     members: tuple[Member, ...]
     #: The card's title: the check's, or what its checks have in common.
     title: str
-    #: Where in the student's file, said once ("in corr2d, at cell 4, line 3").
+    #: Where in the student's file, said once, as grading wrote it
+    #: ('at In [4] "def corr2d(X, K):", line 3, in corr2d').
     location: Clip
     #: The message every check of the card shares (None: each member has its own).
     message: Clip | None
@@ -82,16 +83,19 @@ class CheckView:
 
 
 def card(group: Sequence[CheckResult], exercise_title: str, anchor: str, pictures: Pictures,
-          kind: str, drawn: list[tuple[Exhibit, str]], *, repeat: bool) -> CheckView:
+         drawn: list[tuple[Exhibit, str]], *, repeat: bool) -> CheckView:
     """A card for ``group``. Its pictures are drawn once; with ``repeat`` False, those an earlier
     card drew are left out and named (a failure card keeps its own: its hint may point at them)."""
     limits = pictures.limits
     check = group[0]
     lines, cut = trace(check.traceback, limits.traceback)
-    lines, where = _said_once(lines, place(check, kind))
+    lines, where = _said_once(lines, place(check))
     inputs = check.input.items() if isinstance(check.input, Mapping) else ()
-    details = [item for c in group if isinstance(c.details, Mapping) for item in c.details.items()]
-    shared = all(c.message == check.message for c in group)
+    # A failure group's checks have equal details and answers (``grouping``): said once. Passing
+    # checks are gathered per question, each with its own.
+    holders = group[:1] if check.status in NOT_PASSING else group
+    details = [item for c in holders if isinstance(c.details, Mapping) for item in c.details.items()]
+    shared = shares_message(group)
     own, above = _pictures(group, drawn, anchor, repeat)
     return CheckView(
         check=check,
@@ -111,34 +115,44 @@ def card(group: Sequence[CheckResult], exercise_title: str, anchor: str, picture
         comparison=comparison(check.expected, check.actual, check.mismatch, pictures),
         exhibits=exhibits(own, pictures),
         drawn_above=above,
-        answers=tuple(AnswerView(c.title, found) for c in group
+        answers=tuple(AnswerView(c.title, found) for c in holders
                       if (found := answer(c.answer, pictures)) is not None),
         details=tuple((clip(str(k), limits.label), clip(readable(v), limits.short))
                       for k, v in details[: limits.details]),
     )
 
 
-def _pictures(group: Sequence[CheckResult], drawn: list[tuple[Exhibit, str]], anchor: str,
-              repeat: bool) -> tuple[list[Exhibit], tuple[tuple[str, str], ...]]:
-    """The group's exhibits, each once; and those an earlier card drew (when not ``repeat``).
+def shares_message(group: Sequence[CheckResult]) -> bool:
+    """Whether the checks of ``group`` say one message, shown once; else each shows its own."""
+    return all(c.message == group[0].message for c in group)
+
+
+def distinct_pictures(group: Sequence[CheckResult]) -> list[Exhibit]:
+    """The exhibits of ``group``'s checks, each picture once, in the order they came.
 
     Exhibits are compared as objects (a label and a value): a report holds few of them, and
     their values may be large."""
-    own: list[Exhibit] = []
-    above: list[tuple[str, str]] = []
     seen: list[Exhibit] = []
     for check in group:
         for exhibit in check.exhibits:
-            if not isinstance(exhibit, Mapping) or any(_same_picture(exhibit, o) for o in seen):
-                continue
-            seen.append(exhibit)
-            where = next((at for other, at in drawn if _same_picture(exhibit, other)), None)
-            if not repeat and where is not None:
-                above.append((str(exhibit.get("label", "")), where))
-                continue
-            own.append(exhibit)
-            if where is None:
-                drawn.append((exhibit, anchor))
+            if isinstance(exhibit, Mapping) and not any(_same_picture(exhibit, o) for o in seen):
+                seen.append(exhibit)
+    return seen
+
+
+def _pictures(group: Sequence[CheckResult], drawn: list[tuple[Exhibit, str]], anchor: str,
+              repeat: bool) -> tuple[list[Exhibit], tuple[tuple[str, str], ...]]:
+    """The group's exhibits, each once; and those an earlier card drew (when not ``repeat``)."""
+    own: list[Exhibit] = []
+    above: list[tuple[str, str]] = []
+    for exhibit in distinct_pictures(group):
+        where = next((at for other, at in drawn if _same_picture(exhibit, other)), None)
+        if not repeat and where is not None:
+            above.append((str(exhibit.get("label", "")), where))
+            continue
+        own.append(exhibit)
+        if where is None:
+            drawn.append((exhibit, anchor))
     return own, tuple(above)
 
 
@@ -181,12 +195,12 @@ class Todo:
 
 
 def todo(exercise: ExerciseResult, groups: Sequence[Sequence[CheckResult]], anchor: str,
-         limits: Limits, kind: str) -> Todo:
+         limits: Limits) -> Todo:
     """The unanswered ``groups`` of ``exercise`` as one compact block."""
     return Todo(exercise, anchor, points_text(exercise), tuple(
         TodoItem(tuple(g), clip(g[0].message or g[0].status, limits.message),
                  clip(g[0].hint, limits.hint) if g[0].hint else None,
                  clip(g[0].solution, limits.hint) if g[0].solution else None,
-                 clip(place(g[0], kind), limits.label))
+                 clip(place(g[0]), limits.label))
         for g in groups
     ))

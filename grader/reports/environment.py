@@ -44,18 +44,14 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["points"] = format_points
+    env.filters["points"] = wording.format_points
     env.globals.update(shape=report_text.shape_text, scale=heatmap.legend, value=heatmap.format_value,
                        labels=wording.STATUS_LABELS, points_text=wording.points_text,
-                       bonus_total=wording.bonus_total, place=wording.place,
+                       bonus_total=wording.bonus_total, check_points=wording.check_points,
+                       cell_error_place=wording.cell_error_place,
                        group_title=wording.group_title, SHOWN_ABOVE=wording.SHOWN_ABOVE,
                        BONUS=wording.BONUS)
     return env
-
-
-def format_points(value: float) -> str:
-    """Points as a person writes them: ``3``, ``1.5``, ``0.33``."""
-    return f"{round(value, 2):g}"
 
 
 def painter(color: bool) -> Paint:

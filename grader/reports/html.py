@@ -69,12 +69,15 @@ def render_html_fragment(
 
 
 def overall(result: SubmissionResult) -> Status:
-    """What sums up the questions shown, as the model sums up one question's checks
-    (``ExerciseResult.status``: a wrong answer is never summed up as an error); ``error`` when the
-    submission could not be graded."""
+    """What sums up the questions shown, as an exit code does: by the required checks, summed up
+    as the model sums up one question's (``ExerciseResult.status``: a wrong answer is never summed
+    up as an error), so a bonus that did not pass beside required checks that did reads passed;
+    questions that are all bonus by their own checks; ``error`` when the submission could not be
+    graded."""
     if result.error is not None:
         return "error"
-    return ExerciseResult("", "", result.checks).status
+    required = tuple(c for c in result.checks if not c.bonus)
+    return ExerciseResult("", "", required or result.checks).status
 
 
 @functools.cache

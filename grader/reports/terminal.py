@@ -9,12 +9,13 @@ objects are printed as grids of numbers, so that a hint saying "shown below" is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grader.catalog.model import Pack
 from grader.reports import grids, grouping
 from grader.reports import text as report_text
+from grader.reports.cards import distinct_pictures, shares_message
 from grader.reports.environment import environment, painter
 from grader.reports.text import DEFAULT_LIMITS
 from grader.reports.values import Pictures, exhibits
@@ -55,19 +56,22 @@ def render_terminal(result: SubmissionResult, color: bool) -> str:
     and what to fix first in each."""
     result = report_text.bounded(result)
     pictures = Pictures(DEFAULT_LIMITS, draw=False)
-    kind = result.submission.kind
-    rows = [_row(e, result.error is None, pictures, kind) for e in grouping.ordered(result.exercises)]
+    by_reason = result.feedback != "verdicts"
+    rows = [_row(e, result.error is None, pictures, by_reason)
+            for e in grouping.ordered(result.exercises)]
     template = environment().get_template("terminal.txt.j2")
-    return template.render(result=result, rows=rows, paint=painter(color))
+    width = max((len(row.points) for row in rows), default=0)
+    return template.render(result=result, rows=rows, paint=painter(color), points_width=width)
 
 
 def render_failure(check: CheckResult, kind: str = "notebook") -> str:
     """One check's failure for a student: message, hint, where in their code, and the pictures
     computed on their objects (no grader internals).
 
-    ``kind`` is the submission's kind (``notebook`` or ``module``): it decides how a location reads.
+    ``kind`` is the submission's kind (``notebook`` or ``module``); the place reads as grading
+    wrote it (``CheckResult.location``) for either, so it changes nothing today.
     """
-    failure = _failure([check], Pictures(DEFAULT_LIMITS, draw=False), kind)
+    failure = _failure([check], Pictures(DEFAULT_LIMITS, draw=False))
     macros = environment().get_template("_macros.txt.j2").module
     return str(macros.failure(failure, painter(False)))  # type: ignore[attr-defined]
 
@@ -84,30 +88,24 @@ def render_pack(pack: Pack) -> str:
     return environment().get_template("pack.txt.j2").render(pack=pack)
 
 
-def _row(exercise: ExerciseResult, graded: bool, pictures: Pictures, kind: str) -> Row:
+def _row(exercise: ExerciseResult, graded: bool, pictures: Pictures, by_reason: bool) -> Row:
     first = grouping.first_to_fix(exercise) if graded else None
     failing = [c for c in exercise.checks if c.status in NOT_PASSING]
-    group = next((g for g in grouping.group(failing) if first in g), []) if first else []
+    groups = grouping.group(failing, by_reason=by_reason) if first else []
+    group = next((g for g in groups if first in g), [])
     return Row(exercise, points_text(exercise),
-               _failure(group, pictures, kind) if group else None, len(failing) - len(group))
+               _failure(group, pictures) if group else None, len(failing) - len(group))
 
 
-def _failure(group: Sequence[CheckResult], pictures: Pictures, kind: str) -> Failure:
+def _failure(group: Sequence[CheckResult], pictures: Pictures) -> Failure:
     check = group[0]
-    shared = all(c.message == check.message for c in group)
     return Failure(
         checks=tuple(group),
-        messages=() if shared else tuple(f"{c.item_id}: {c.message or c.status}" for c in group),
-        place=place(check, kind),
-        pictures=tuple(_drawn(_once(c.exhibits for c in group), pictures)),
+        messages=() if shares_message(group) else tuple(f"{c.item_id}: {c.message or c.status}"
+                                                        for c in group),
+        place=place(check),
+        pictures=tuple(_drawn(distinct_pictures(group), pictures)),
     )
-
-
-def _once(found: Iterable[Sequence[Exhibit]]) -> list[Exhibit]:
-    kept: list[Exhibit] = []
-    for items in found:
-        kept.extend(e for e in items if e not in kept)
-    return kept
 
 
 def _drawn(items: Sequence[Exhibit], pictures: Pictures) -> list[str]:

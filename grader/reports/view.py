@@ -18,7 +18,7 @@ from grader.reports.cards import CheckView, Todo, card, todo
 from grader.reports.grouping import failure_groups, first_to_fix, ordered
 from grader.reports.text import DEFAULT_LIMITS, Clip, Limits, TraceLine, clip, trace
 from grader.reports.values import Pictures
-from grader.reports.wording import points_text
+from grader.reports.wording import cell_error_place, points_text
 from grader.results.model import (
     NOT_PASSING,
     CellError,
@@ -95,48 +95,49 @@ def build(result: SubmissionResult, limits: Limits = DEFAULT_LIMITS, *, draw: bo
     pictures = Pictures(limits, draw)
     titles = {e.id: e.title for e in result.exercises}
     graded = result.error is None
-    groups = failure_groups(result)
-    detailed, rest = groups[: limits.detailed], groups[limits.detailed:]
+    questions = ordered(result.exercises)
     anchors: dict[str, str] = {}
     waiting: dict[str, list[list[CheckResult]]] = {}
-    for group in detailed:
+    detailed: list[list[CheckResult]] = []
+    rest: list[list[CheckResult]] = []
+    for group in failure_groups(result):
         first = group[0]
         if first.status == "unanswered":  # one block per question, a line per missing answer
             known = waiting.setdefault(first.exercise, [])
             anchor = (anchors[known[0][0].item_id] if known
                       else _anchor("todo-" + first.exercise, anchors.values()))
             known.append(group)
-        else:
+        elif len(detailed) < limits.detailed:  # a line each, a todo never takes a card's place
             anchor = _anchor(first.item_id, anchors.values())
+            detailed.append(group)
+        else:  # listed below the cards with their message, no element to link to
+            rest.append(group)
+            continue
         anchors.update((c.item_id, anchor) for c in group)
-    for group in rest:
-        anchors.update((c.item_id, _anchor(group[0].item_id, anchors.values())) for c in group)
-    kind = result.submission.kind
     drawn: list[tuple[Exhibit, str]] = []
     failures = tuple(
         card(group, titles.get(group[0].exercise, group[0].exercise), anchors[group[0].item_id],
-             pictures, kind, drawn, repeat=True)
-        for group in detailed if group[0].status != "unanswered"
+             pictures, drawn, repeat=True)
+        for group in detailed
     )
     exercises = {e.id: e for e in result.exercises}
-    todos = tuple(todo(exercises[name], found, anchors[found[0][0].item_id], limits, kind)
+    todos = tuple(todo(exercises[name], found, anchors[found[0][0].item_id], limits)
                   for name, found in waiting.items())
     worth_showing = [
         [c for c in e.checks if c.status not in NOT_PASSING and (c.exhibits or c.answer or c.details)]
-        for e in ordered(result.exercises)
+        for e in questions
     ] if graded else []
     passing = [group for group in worth_showing if group]
     shown = tuple(
         card(group, titles.get(group[0].exercise, group[0].exercise),
-              _anchor("seen-" + group[0].exercise, anchors.values()), pictures, kind, drawn,
-              repeat=False)
+             _anchor("seen-" + group[0].exercise, anchors.values()), pictures, drawn, repeat=False)
         for group in passing[: limits.detailed]
     )
     errors = result.execution.cell_errors
     return ReportView(
         result=result,
         percent=result.percent,
-        rows=tuple(_row(e, anchors, graded, limits) for e in ordered(result.exercises)),
+        rows=tuple(_row(e, anchors, graded, limits) for e in questions),
         failures=failures,
         todos=todos,
         more_failures=tuple((c, clip(c.message, limits.short)) for group in rest for c in group),
@@ -169,7 +170,7 @@ def _row(exercise: ExerciseResult, anchors: Mapping[str, str], graded: bool,
 
 def _cell_error(error: CellError, limits: Limits) -> CellErrorView:
     lines, cut = trace(error.traceback, limits.traceback)
-    return CellErrorView(error, clip(error.location, limits.label), clip(error.ename, limits.label),
+    return CellErrorView(error, clip(cell_error_place(error), limits.label), clip(error.ename, limits.label),
                          clip(error.evalue, limits.short), lines, cut)
 
 

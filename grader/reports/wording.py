@@ -7,10 +7,14 @@ that read them) agree; the templates get them as globals (``grader.reports.envir
 
 from __future__ import annotations
 
-import re
-
-from grader.messages import IN_FUNCTION
-from grader.results.model import STATUS_LABELS, CheckResult, ExerciseResult, Status, SubmissionResult
+from grader.results.model import (
+    STATUS_LABELS,
+    CellError,
+    CheckResult,
+    ExerciseResult,
+    Status,
+    SubmissionResult,
+)
 
 __all__ = [
     "BONUS",
@@ -19,7 +23,9 @@ __all__ = [
     "SHOWN_ABOVE",
     "STATUS_LABELS",
     "bonus_total",
-    "failing_function",
+    "cell_error_place",
+    "check_points",
+    "format_points",
     "group_title",
     "place",
     "points_text",
@@ -33,64 +39,63 @@ GROUP_TITLES: dict[Status, str] = {
     "failed": "{n} checks failed the same way",
     "error": "{n} checks hit the same error",
     "timeout": "{n} checks timed out the same way",
-    "unanswered": "{n} checks wait for this answer",
     "passed": "{n} checks passed",
     "skipped": "{n} checks skipped",
 }
 #: Said in place of a picture a report has already drawn for the same question.
 SHOWN_ABOVE = "drawn above"
 
-#: The header of a frame in a check's traceback: ``cell 4, line 3, in corr2d`` (however the
-#: location itself is worded), then its source line, indented.
-_FRAME_FUNCTION = re.compile(r", in ([A-Za-z_][\w.]*)\s*$")
+
+def format_points(value: float) -> str:
+    """Points as a person writes them: ``3``, ``1.5``, ``0.33``."""
+    return f"{round(value, 2):g}"
 
 
 def points_text(exercise: ExerciseResult) -> str:
-    """``3/7`` for a required question; ``bonus 2/2`` or ``bonus, not attempted`` for a bonus."""
+    """``3/7`` for a required question (``3/7 + bonus 1/2`` when it has bonus checks too);
+    ``bonus 2/2`` or ``bonus, not attempted`` for a bonus question."""
     if not exercise.bonus:
-        return f"{_figure(exercise.points)}/{_figure(exercise.max_points)}"
+        required = _fraction(exercise.points, exercise.max_points)
+        if exercise.bonus_max_points > 0:
+            return f"{required} + {_fraction(exercise.bonus_points, exercise.bonus_max_points, BONUS)}"
+        return required
     statuses = {c.status for c in exercise.checks}
     if "unanswered" in statuses and statuses <= {"unanswered", "skipped"}:
         return NOT_ATTEMPTED
-    return f"{BONUS} {_figure(exercise.bonus_points)}/{_figure(exercise.bonus_max_points)}"
+    return _fraction(exercise.bonus_points, exercise.bonus_max_points, BONUS)
+
+
+def check_points(check: CheckResult) -> str:
+    """One check's points as a report's table of checks reads them: ``1/2``, ``bonus 2/2``, or
+    ``no points`` for a check that does not count."""
+    if not check.counts:
+        return "no points"
+    return _fraction(check.points, check.max_points, BONUS if check.bonus else "")
 
 
 def bonus_total(result: SubmissionResult) -> str:
     """What a total adds for the bonus earned (`` + 2 bonus``); nothing when none was earned."""
-    return f" + {_figure(result.bonus_points)} {BONUS}" if result.bonus_points > 0 else ""
+    return f" + {format_points(result.bonus_points)} {BONUS}" if result.bonus_points > 0 else ""
 
 
 def group_title(status: Status, count: int) -> str:
+    """The title of ``count`` checks of one question that did not pass for one reason."""
     return GROUP_TITLES.get(status, GROUP_TITLES["failed"]).format(n=count)
 
 
-def failing_function(traceback: str | None) -> str | None:
-    """The function the student's innermost frame is in (``corr2d``), None at a cell's top level
-    or without a traceback."""
-    headers = [line for line in (traceback or "").splitlines() if line and not line[0].isspace()]
-    found = _FRAME_FUNCTION.search(headers[-1]) if headers else None
-    return found.group(1) if found else None
+def place(check: CheckResult) -> str:
+    """Where a check failed in the student's file, as grading wrote it (the function included,
+    ``grader.messages.IN_FUNCTION``): ``at cell 4, line 3, in corr2d``; '' when the result does
+    not say."""
+    return f"at {check.location}" if check.location else ""
 
 
-def place(check: CheckResult, kind: str = "notebook") -> str:
-    """Where a check failed in the student's file, said once: ``at cell 4, line 3, in corr2d``,
-    attributed to the function the traceback names when the location does not already say it
-    (as grading does, ``grader.messages.IN_FUNCTION``); '' when the result does not say."""
-    at = check.location or _where(check.cell, check.line, kind)
-    if not at:
-        return ""
-    function = failing_function(check.traceback)
-    if function and not at.endswith(IN_FUNCTION.format(where="", function=function)):
-        at = IN_FUNCTION.format(where=at, function=function)
-    return f"at {at}"
+def cell_error_place(error: CellError) -> str:
+    """Which cell of the submission raised, as grading wrote it; a result that did not write it
+    (older versions) names the cell by its number."""
+    return error.location or f"cell {error.cell}"
 
 
-def _where(cell: int | None, line: int | None, kind: str) -> str:
-    if cell is None:
-        return ""
-    at = f"# %% cell {cell}" if kind == "module" else f"cell {cell}"
-    return at + (f", line {line}" if line is not None else "")
-
-
-def _figure(value: float) -> str:
-    return f"{round(value, 2):g}"
+def _fraction(points: float, max_points: float, label: str = "") -> str:
+    prefix = f"{label} " if label else ""
+    return f"{prefix}{format_points(points)}/{format_points(max_points)}"

@@ -10,7 +10,9 @@ a more generous level, never brings anything back.
   and why it is wrong, and the hint; never the answer itself: no ``solution``, no ``expected``
   that is the answer (``CheckResult.expected_is_answer``), no truth of a structured answer, no
   exhibit that shows what the question asks the student to find out.
-- ``verdicts``: each check's status and points, with a message that says no more than the status.
+- ``verdicts``: each check's status and points, with a message that says no more than the status,
+  and where in the student's file it failed (a place reveals no answer; ``location``, as grading
+  wrote it, is the one wording of it).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def redact_check(check: CheckResult, feedback: Feedback) -> CheckResult:
     if feedback == "verdicts":
         return replace(
             check, message=VERDICT_MESSAGES[check.status], hint=None, input=None, expected=None,
-            actual=None, mismatch=None, traceback=None, location="", exhibits=(), answer=None,
+            actual=None, mismatch=None, traceback=None, exhibits=(), answer=None,
             details=None, solution=None, expected_is_answer=False,
         )
     answer_given = check.expected_is_answer
