@@ -257,7 +257,6 @@ class SubmissionResult:
             feedback=data.get("feedback", "full"),
         )
 
-
     @classmethod
     def from_json(cls, text: str) -> SubmissionResult:
         return cls.from_dict(json.loads(text))
