@@ -64,13 +64,9 @@ def render_terminal(result: SubmissionResult, color: bool) -> str:
     return template.render(result=result, rows=rows, paint=painter(color), points_width=width)
 
 
-def render_failure(check: CheckResult, kind: str = "notebook") -> str:
-    """One check's failure for a student: message, hint, where in their code, and the pictures
-    computed on their objects (no grader internals).
-
-    ``kind`` is the submission's kind (``notebook`` or ``module``); the place reads as grading
-    wrote it (``CheckResult.location``) for either, so it changes nothing today.
-    """
+def render_failure(check: CheckResult) -> str:
+    """One check's failure for a student: message, hint, where in their code (as grading wrote it,
+    ``CheckResult.location``), and the pictures computed on their objects (no grader internals)."""
     failure = _failure([check], Pictures(DEFAULT_LIMITS, draw=False))
     macros = environment().get_template("_macros.txt.j2").module
     return str(macros.failure(failure, painter(False)))  # type: ignore[attr-defined]

@@ -115,7 +115,7 @@ class CheckItem(pytest.Item):
         if verdict.status != "passed":
             from grader.reports import render_failure
 
-            raise CheckNotPassed(render_failure(verdict, outcome.submission.kind))
+            raise CheckNotPassed(render_failure(verdict))
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
