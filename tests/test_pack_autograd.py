@@ -208,3 +208,30 @@ def test_when_corr2d_is_a_stub_then_the_functions_that_run_it_say_they_wait_for_
     assert lost[ERROR].message == hints.ERROR_WAITS_FOR_CORR2D
     assert lost[GRADIENTS].message == hints.GRADIENTS_WAIT_FOR_CORR2D
     assert NOT_IMPLEMENTED in lost[ERROR].message and NOT_IMPLEMENTED in lost[GRADIENTS].message
+
+
+#: The solution's autograd answers over a corr2d that is wrong (top-level fixtures, as a full
+#: grading runs them): what the check blames is the student's corr2d, found by running it.
+OVER_WRONG_CORR2D: dict[str, dict[str, str]] = {
+    "corr2d_detach_x": {GRADIENTS: hints.HINT_CORR2D_NO_GRADIENT.format(names="X")},
+    "corr2d_kernel_item": {GRADIENTS: hints.HINT_CORR2D_NO_GRADIENT.format(names="K")},
+    "corr2d_kernel_tolist": {GRADIENTS: hints.HINT_CORR2D_NO_GRADIENT.format(names="K")},
+    "corr2d_normalizes_kernel": {ERROR: hints.HINT_ERROR_FROM_CORR2D,
+                                 GRADIENTS: hints.HINT_USES_CORR2D},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVER_WRONG_CORR2D))
+def test_when_corr2d_is_what_breaks_autograd_then_the_hint_names_corr2d_not_the_calling_code(
+    name: str, variant: Callable[[str], Path]
+) -> None:
+    lost = lost_in(grade_autograd(variant(name)), EXERCISE)
+    assert {k: c.hint for k, c in lost.items()} == OVER_WRONG_CORR2D[name], \
+        {k: c.message for k, c in lost.items()}
+
+
+def test_when_a_none_comes_back_over_a_right_corr2d_then_the_hint_is_about_requires_grad(
+    variant: Callable[[str], Path]
+) -> None:
+    lost = lost_in(grade_autograd(variant("autograd/gradients_without_requires_grad")), EXERCISE)
+    assert lost[GRADIENTS].hint == hints.HINT_GRAD_NONE

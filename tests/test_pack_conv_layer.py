@@ -139,9 +139,9 @@ EXPECTED: dict[str, dict[str, str | None]] = {
               "conv2d_layer::gradients_match[cpu]": MAY_BLAME_CORR2D} for name in (
         "corr2d_kernel_tolist", "corr2d_kernel_item")},
     "corr2d_detach_x": {"corr2d::gradients_match[cpu]": hints.HINT_DETACHED.format(name="X")},
-    "corr2d_input_sub_in_place": {"corr2d::gradients_match[cpu]": hints.HINT_INPLACE_GRAPH},
+    "corr2d_input_sub_in_place": {"corr2d::gradients_match[cpu]": hints.HINT_INPLACE_LEAF},
     "corr2d_normalizes_kernel": {
-        **wrong_values(None, None, gradients=hints.HINT_INPLACE_GRAPH),
+        **wrong_values(None, None, gradients=hints.HINT_INPLACE_LEAF),
         "corr2d::inputs_unchanged[cpu]": hints.HINT_INPLACE,
         "conv2d_layer::registers_parameters[cpu]": HELD_BACK, **layer_lost(MAY_BLAME_CORR2D)},
     # corr2d's windows sliced wrong, read from its result: a block of the true output, a leading
@@ -185,7 +185,7 @@ EXPECTED: dict[str, dict[str, str | None]] = {
     },
     "corr2d_modifies_input": {
         "corr2d::inputs_unchanged[cpu]": hints.HINT_INPLACE,
-        "corr2d::gradients_match[cpu]": hints.HINT_INPLACE_GRAPH,
+        "corr2d::gradients_match[cpu]": hints.HINT_INPLACE_LEAF,
         "conv2d_layer::gradients_match[cpu]": MAY_BLAME_CORR2D,
     },
     "corr2d_numpy": {
@@ -581,3 +581,27 @@ def test_when_the_layer_has_no_bias_to_set_then_it_cannot_be_judged_and_says_why
     lost = not_passed(grade_section_0(variant("conv2d_bias_none")))
     assert lost["conv2d_layer::forward_matches[cpu]"].message == hints.LAYER_CANNOT_SET.format(
         name="bias", kind="NoneType")
+
+
+@pytest.mark.parametrize("name", ["corr2d_input_sub_in_place", "corr2d_modifies_input",
+                                  "corr2d_normalizes_kernel"])
+def test_when_corr2d_changes_a_leaf_in_place_then_the_hint_says_the_call_raised_before_backward(
+    name: str, variant: Callable[[str], Path]
+) -> None:
+    # autograd refuses the in-place op in the forward call: backward() never runs, so the hint
+    # must not say backward() found anything.
+    check = lost_in(grade_section_0(variant(name)), *SECTION_0)["corr2d::gradients_match[cpu]"]
+    assert "leaf Variable that requires grad is being used in an in-place operation" in check.message
+    assert check.hint == hints.HINT_INPLACE_LEAF
+    assert "before any backward() ran" in check.hint and "backward() found" not in check.hint
+
+
+@pytest.mark.parametrize("name", ["corr2d_int32_output", "corr2d_long_output", "corr2d_integer_output"])
+def test_when_the_output_is_integer_then_the_dtype_hint_holds_for_a_cast_and_an_allocation(
+    name: str, variant: Callable[[str], Path]
+) -> None:
+    # corr2d_int32_output allocates with X.dtype and converts with .int() at the end; the others
+    # allocate an integer output: one hint must be true of both.
+    check = lost_in(grade_section_0(variant(name)), *SECTION_0)["corr2d::keeps_dtype[cpu]"]
+    assert check.hint == hints.HINT_DTYPE_INTEGER
+    assert ".int()" in check.hint and "converting nothing on the way out" in check.hint

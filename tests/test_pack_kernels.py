@@ -161,8 +161,9 @@ EXPECTED: dict[str, dict[str, str | None]] = {
                      NOISE: hints.HINT_BLUR_NEGATIVE, PEAK: HELD_BACK},
     "blur_nan": every(hints.HINT_KERNEL_FINITE, NORMALIZED, PEAK, GAUSSIAN, NOISE),
     # 4.6
-    "derivative_central": every(derivative_hints.HINT_DERIVATIVE_CENTRAL, DERIVATIVE_SIZE, FEWEST),
-    "derivative_min_size_central": {DERIVATIVE_SIZE: derivative_hints.HINT_DERIVATIVE_CENTRAL},
+    "derivative_central": {DERIVATIVE_SIZE: derivative_hints.HINT_DERIVATIVE_SIZE_CENTRAL,
+                           FEWEST: derivative_hints.HINT_DERIVATIVE_CENTRAL},
+    "derivative_min_size_central": {DERIVATIVE_SIZE: derivative_hints.HINT_DERIVATIVE_SIZE_CENTRAL},
     "derivative_central_minimal": {FEWEST: derivative_hints.HINT_DERIVATIVE_CENTRAL},
     "derivative_central_numpy": {FEWEST: derivative_hints.HINT_DERIVATIVE_CENTRAL},
     "derivative_padded": {FEWEST: derivative_hints.HINT_DERIVATIVE_PADDED},
@@ -532,6 +533,22 @@ def test_when_a_central_difference_is_given_then_it_passes_everything_but_the_mi
     # The hints name the mistake without the fewest taps; full feedback adds them as the solution.
     assert result[FEWEST].hint == derivative_hints.OPEN_DERIVATIVE_CENTRAL
     assert result[FEWEST].expected_is_answer and result[FEWEST].solution is not None
+
+
+def test_when_only_min_kernel_size_is_central_then_its_hint_speaks_of_the_number_not_the_kernel(
+    checks_of: ChecksOf
+) -> None:
+    # The kernel is the forward difference; only min_kernel_size(d) returns 2d + 1, and min_size is
+    # judged on that number alone, so nothing said there may describe the kernel.
+    result = checks_of("derivative_min_size_central")
+    check = result[DERIVATIVE_SIZE]
+    assert result[FEWEST].status == "passed"
+    assert check.hint == derivative_hints.OPEN_DERIVATIVE_SIZE_CENTRAL
+    solution = check.solution
+    assert solution is not None and solution.endswith(derivative_hints.HINT_DERIVATIVE_SIZE_CENTRAL)
+    for said in (check.hint, solution):
+        assert "kernel reads" not in said and "reads the same backwards" not in said
+        assert "that is a central-difference stencil" not in said
 
 
 def test_when_an_edge_kernel_is_all_zeros_then_it_earns_nothing_for_ignoring_or_scaling(

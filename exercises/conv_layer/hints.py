@@ -45,8 +45,10 @@ HINT_DTYPE_FLOAT32 = (
     " so float64 stays float64"
 )
 HINT_DTYPE_INTEGER = (
-    "the output has an integer dtype, which drops the fractions: allocate it with the inputs'"
-    " dtype, torch.zeros(shape, dtype=X.dtype, device=X.device)"
+    "the output has an integer dtype, which drops the fractions, whether it was allocated that way"
+    " or converted at the end (.int(), .long(), .to(torch.int64)): keep the inputs' dtype all the"
+    " way, allocating with torch.zeros(shape, dtype=X.dtype, device=X.device) and converting"
+    " nothing on the way out"
 )
 HINT_DTYPE_FLOAT64 = (
     "the output is float64 whatever the inputs are (a .double() or dtype=torch.float64 on the way):"
@@ -74,6 +76,16 @@ HINT_INPLACE = (
 HINT_INPLACE_GRAPH = (
     "backward() found a tensor it needed changed in place (an in-place op such as +=, /=, mul_ or"
     " writing into a view of X or K): compute into a new tensor and leave X and K as they were"
+)
+HINT_INPLACE_LEAF = (
+    "corr2d raised during the call itself, before any backward() ran: with X and K requiring grad,"
+    " autograd refuses an in-place op (such as +=, /=, sub_ or a write into a slice) on a tensor"
+    " that requires grad and was computed from no other, as X and K are, or on a view of one;"
+    " compute into a new tensor and leave X and K as they were"
+)
+HINT_INPLACE_REFUSED = (
+    "corr2d raised during the call itself, before any backward() ran: autograd refused an in-place"
+    " op (such as +=, /=, mul_ or a write into a slice) there; compute into a new tensor instead"
 )
 
 DEVICE_RAISED = "corr2d works on the CPU but failed with inputs on the {device} device: {detail}"

@@ -35,6 +35,11 @@ HINT_NOT_AUTOGRAD = (
     "PyTorch raises that error for a mistake in the calling code ({case}), not for differentiating"
     " the layer; the error asked for is the one backward() gives on the layer's non-scalar output"
 )
+HINT_ERROR_FROM_CORR2D = (
+    "that error comes from your corr2d: called with a kernel that requires grad, as Conv2D's weight"
+    " does, corr2d raises it itself (see its checks); fix corr2d, and the error asked for is the"
+    " one backward() gives on the layer's non-scalar output"
+)
 CASE_4D = "a 4-D (1, 1, H, W) tensor fed to the 2-D corr2d"
 CASE_LEAF = "an in-place update of a leaf parameter outside torch.no_grad()"
 CASE_CONV2D_DIMENSIONS = (
@@ -97,6 +102,14 @@ HINT_GRAD_NONE = (
     " (X = X.detach().clone().requires_grad_(True)), compute corr2d(X, K).sum().backward() with"
     " them, and return their .grad"
 )
+HINT_CORR2D_NO_GRADIENT = (
+    "your corr2d lets no gradient through to {names}: called with X and K that require grad, it"
+    " returns a result that {names} did not reach through torch operations (copied out of torch"
+    " with .item(), .tolist() or NumPy, detached, or not used), so {names}.grad stays None however"
+    " conv2d_gradients is written; fix corr2d first (its gradients_match check)"
+)
+#: Both inputs, as HINT_CORR2D_NO_GRADIENT names them.
+BOTH_INPUTS = "X and K"
 HINT_SWAPPED = "the pair is in the wrong order: return (dX, dK), the gradient for X first"
 HINT_MEAN = (
     "these are the gradients of corr2d(X, K).mean(), the sum's divided by the number of outputs:"

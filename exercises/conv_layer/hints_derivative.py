@@ -29,6 +29,11 @@ OPEN_DERIVATIVE_CENTRAL = (
     " longer than needed: differencing in one direction only (the forward difference, applied d"
     " times) takes fewer taps"
 )
+OPEN_DERIVATIVE_SIZE_CENTRAL = (
+    "your min_kernel_size(d) is 2d + 1 for every d, the length of a central-difference stencil,"
+    " which takes d steps each way: differencing in one direction only (the forward difference,"
+    " applied d times) takes fewer taps"
+)
 OPEN_DERIVATIVE_PADDED = (
     "your kernel has a tap of 0 at an end: it multiplies a pixel by zero and changes no response,"
     " so drop it"
@@ -68,6 +73,10 @@ HINT_DERIVATIVE_TOO_MANY = (
 HINT_DERIVATIVE_CENTRAL = (
     "that is a central-difference stencil (it reads the same backwards, up to sign); the forward"
     " difference needs d + 1 ([1, -1], [1, -2, 1], [1, -3, 3, -1])"
+)
+HINT_DERIVATIVE_SIZE_CENTRAL = (
+    "2d + 1 is the length of a central-difference stencil; the forward difference needs d + 1"
+    " ([1, -1], [1, -2, 1], [1, -3, 3, -1])"
 )
 HINT_DERIVATIVE_PADDED = (
     "a tap of 0 at an end of the kernel adds nothing; the forward difference needs d + 1 taps"

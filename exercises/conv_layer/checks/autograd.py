@@ -69,10 +69,11 @@ def autograd_error_is_torchs(ctx: CheckContext) -> None:
             hint = hints.HINT_RAISED_ELSEWHERE
         raise CheckFailed(message, hint=hint,
                           actual={"type": value.type_name, "raised in": value.raised_in})
+    hint = hints.HINT_ERROR_FROM_CORR2D if _corr2d_raises(ctx, value.message) else hint_for_error(value)
     ctx.exhibit("weight.grad after Conv2D(X).sum().backward()", working_backward(), reveals=True)
     raise CheckFailed(
         hints.WRONG_ERROR.format(type=value.type_name, message=value.message),
-        hint=hint_for_error(value), expected={"type": expected[0], "message": expected[1]},
+        hint=hint, expected={"type": expected[0], "message": expected[1]},
         actual={"type": value.type_name, "message": value.message}, expected_is_answer=True,
         solution=hints.SOLUTION_ERROR.format(expected_type=expected[0], expected_message=expected[1]),
     )
@@ -97,7 +98,7 @@ def autograd_gradients_match(ctx: CheckContext) -> None:
             not all(isinstance(v, TensorValue) and v.is_plain for v in value):
         none = isinstance(value, list | tuple) and len(value) == 2 and None in value
         raise CheckFailed(hints.NOT_A_PAIR.format(got=_describe_pair(value)),
-                          hint=hints.HINT_GRAD_NONE if none else hints.HINT_PAIR, input=inputs)
+                          hint=_none_hint(ctx, X, K, value) if none else hints.HINT_PAIR, input=inputs)
     truth = _truth(ctx, X, K)
     state = _corr2d_state(ctx, X, K)
     own = state if isinstance(state, tuple) else None
@@ -168,6 +169,37 @@ def _corr2d_state(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor) -> object
     own = (values(grads[0]), values(grads[1]))
     finite = all(bool(torch.isfinite(g).all()) and bool((g != 0).any()) for g in own)
     return own if finite else "unusable"
+
+
+def _corr2d_raises(ctx: CheckContext, message: str) -> bool:
+    """Whether the student's corr2d itself raises ``message`` on the book's image with a kernel that
+    requires grad, as Conv2D's weight does: the returned error is then corr2d's, not the caller's."""
+    try:
+        ctx.call("corr2d", book_image(), torch.tensor([[1.0, -1.0]]), grad=(1,))
+    except StudentRaised as raised_there:
+        return bool(message) and message in raised_there.message
+    except StudentCodeError:
+        return False
+    return False
+
+
+def _none_hint(ctx: CheckContext, X: torch.Tensor, K: torch.Tensor, value: Any) -> str:
+    """A None in the pair: the student's corr2d's fault where it lets no gradient through to every
+    input that came back None (run here with X and K requiring grad), else how .grad stays None."""
+    try:
+        result = ctx.call("corr2d", X, K, grad=(0, 1))
+    except StudentCodeError:
+        return hints.HINT_GRAD_NONE
+    if result.grad_error is not None:
+        kind = str(result.grad_error.get("type", ""))
+        blocked = {"X", "K"} if kind == "NotDifferentiable" else set()
+    else:
+        blocked = {name for name, g in zip(("X", "K"), result.grads, strict=False) if g is None}
+    missing = [name for name, v in zip(("X", "K"), value, strict=True) if v is None]
+    if not missing or not set(missing) <= blocked:
+        return hints.HINT_GRAD_NONE
+    names = hints.BOTH_INPUTS if len(missing) == 2 else missing[0]
+    return hints.HINT_CORR2D_NO_GRADIENT.format(names=names)
 
 
 def _describe_pair(value: Any) -> str:

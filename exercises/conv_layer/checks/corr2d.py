@@ -96,9 +96,10 @@ def corr2d_gradients_match(ctx: CheckContext) -> None:
     X, K = randn(ctx, 5, 5, 7), randn(ctx, 6, 3, 2)
     try:
         result = ctx.call("corr2d", X, K, grad=(0, 1))
-    except StudentRaised as exc:  # re-raised as it is; an in-place write gets its hint
-        if _in_place(exc.message):
-            exc.hint = hints.HINT_INPLACE_GRAPH
+    except StudentRaised as exc:  # re-raised as it is; an in-place op refused in the call gets its hint
+        if _in_place(exc.message):  # refused before any backward(): a leaf (X, K) or another tensor
+            leaf = "leaf Variable" in exc.message
+            exc.hint = hints.HINT_INPLACE_LEAF if leaf else hints.HINT_INPLACE_REFUSED
         raise
     ctx.expect_tensor(result.value, "corr2d")
     inputs = {"X": X, "K": K}

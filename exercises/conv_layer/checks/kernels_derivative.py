@@ -175,9 +175,12 @@ def _constant_hint(K: torch.Tensor, value: float, factorial: int, tol: float) ->
 
 
 def _size_hint(sizes: dict[int, int]) -> str:
-    """A central-difference stencil's size if every size is 2d + 1, or why the fewest taps suffice."""
+    """A central-difference stencil's size if every size is 2d + 1, or why the fewest taps suffice:
+    of the number alone, which is judged without the kernel."""
     central = all(size == 2 * d + 1 for d, size in sizes.items())
-    return derivative_hints.HINT_DERIVATIVE_CENTRAL if central else derivative_hints.HINT_DERIVATIVE_MIN_SIZE
+    if central:
+        return derivative_hints.HINT_DERIVATIVE_SIZE_CENTRAL
+    return derivative_hints.HINT_DERIVATIVE_MIN_SIZE
 
 
 def _taps_hint(kernels: dict[int, torch.Tensor]) -> str:
@@ -194,6 +197,7 @@ def _taps_hint(kernels: dict[int, torch.Tensor]) -> str:
 #: mistake without stating the fewest taps.
 _OPEN_HINTS = {
     derivative_hints.HINT_DERIVATIVE_CENTRAL: derivative_hints.OPEN_DERIVATIVE_CENTRAL,
+    derivative_hints.HINT_DERIVATIVE_SIZE_CENTRAL: derivative_hints.OPEN_DERIVATIVE_SIZE_CENTRAL,
     derivative_hints.HINT_DERIVATIVE_PADDED: derivative_hints.OPEN_DERIVATIVE_PADDED,
 }
 
