@@ -46,7 +46,7 @@ def graded(variant: Callable[[str], Path]) -> Graded:
 def listed_in_html(text: str) -> set[str]:
     """Item ids of the failure cards and of the answers still to give: ``<code>corr2d::book_example</code>
     on cpu``."""
-    found = set()
+    found: set[str] = set()
     for section in ("failures", "todo"):
         part = text.split(f'<section id="{section}">', 1)[-1].split("</section>", 1)[0]
         if f'<section id="{section}">' in text:

@@ -5,6 +5,7 @@ and the pictures a hint promises printed in the terminal too. Results are built 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from grader.reports import render, render_failure, render_terminal
 from grader.reports.wording import SHOWN_ABOVE, group_title
@@ -18,7 +19,7 @@ IMAGE = tensor([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
 TRACE = "cell 4, line 3, in corr2d\n    Y[i, j] = (X[i:i + h, j:j + w] * K).sum()"
 
 
-def cannot_judge(name: str, **fields: object) -> CheckResult:
+def cannot_judge(name: str, **fields: Any) -> CheckResult:
     """An answer that cannot be judged on the student's image: the message names the answer, the
     hint (the reason) is the same for every answer."""
     return check("failed", exercise="diagonal", id=name, title=f"Says {name}", hint=HINT_EDGE,
@@ -68,7 +69,7 @@ def test_when_checks_of_a_question_fail_with_one_hint_then_one_card_lists_each_w
 
 
 def test_when_checks_share_a_message_but_not_their_values_then_each_keeps_its_own_card() -> None:
-    same = {"message": "corr2d(X, K) is wrong", "hint": "do not flip the kernel"}
+    same: dict[str, Any] = {"message": "corr2d(X, K) is wrong", "hint": "do not flip the kernel"}
     case = result([check("failed", id="book", expected=tensor([[19.0]]), actual=tensor([[1.0]]), **same),
                    check("failed", id="random", expected=tensor([[2.0]]), actual=tensor([[3.0]]), **same)])
     assert len(page(case).find_all("article")) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from grader.reports import render, render_terminal
 from grader.reports.grouping import failure_groups, first_to_fix, rank
@@ -14,14 +15,14 @@ from grader.reports.text import Limits
 from grader.reports.view import build
 from grader.reports.wording import group_title, points_text
 from grader.results.feedback import redact
-from grader.results.model import CheckResult, ExerciseResult
+from grader.results.model import CheckResult, ExerciseResult, Status
 from tests.test_report_cases import check, result
 from tests.test_report_statuses import bonus_check, with_bonus
 
 PLACE = 'In [3] "def corr2d(X, K):", line 3, in corr2d'
 
 
-def mixed(required: str, bonus: str) -> ExerciseResult:
+def mixed(required: Status, bonus: Status) -> ExerciseResult:
     """A question with a required check and a bonus check (the model allows it)."""
     return ExerciseResult("corr2d", "corr2d", (
         check(required, id="matches", points=1.0 if required == "passed" else 0.0,
@@ -104,7 +105,7 @@ def test_when_a_required_and_a_bonus_check_fail_then_the_required_one_is_fixed_f
 
 
 def test_when_a_bonus_and_a_required_check_fail_alike_then_they_are_not_one_card() -> None:
-    same = {"message": "corr2d(X, K) is wrong", "hint": "do not flip the kernel"}
+    same: dict[str, Any] = {"message": "corr2d(X, K) is wrong", "hint": "do not flip the kernel"}
     case = result([check("failed", id="matches", **same),
                    check("failed", id="stride", bonus=True, **same)])
     assert [len(g) for g in failure_groups(case)] == [1, 1]
@@ -115,7 +116,7 @@ def test_when_a_bonus_and_a_required_check_fail_alike_then_they_are_not_one_card
 
 def test_when_a_card_gathers_checks_then_their_shared_details_and_answer_show_once() -> None:
     answer = {"question": "Which kernel?", "given": "K1", "truth": "K2", "correct": False}
-    shared: dict[str, object] = {"message": "wrong", "hint": "look again",
+    shared: dict[str, Any] = {"message": "wrong", "hint": "look again",
                                  "details": {"multiplications": 36}, "answer": answer}
     case = result([check("failed", id=f"c{n}", **shared) for n in range(3)])
     (failure,) = build(case).failures
