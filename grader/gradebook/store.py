@@ -1,0 +1,267 @@
+"""The class's gradebook: one SQLite file that a batch writes one submission at a time.
+
+Why SQLite, in WAL mode: each submission is committed the moment it is graded, in one transaction
+(``synchronous = FULL``), so a crash, Ctrl-C or SIGKILL loses only the submissions in flight; the
+exports and the dashboard read it while a batch writes (a reader sees every committed row and is
+never blocked by the writer); and a second writer waits for the lock (``timeout``) instead of
+corrupting the file. Two batches writing one gradebook therefore interleave whole submissions; if
+both grade the same file it is recorded twice and the later row counts. A writer that waits past
+``timeout`` gets a ``GradebookError`` saying so, and its submission is not recorded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, NamedTuple
+
+from grader.gradebook import messages
+from grader.gradebook.schema import GradebookError, migrate
+from grader.results.cohort import ClassEntry, Student
+from grader.results.model import SubmissionResult
+
+#: What a recorded submission became; a ``missing`` student has no submission to record.
+RecordStatus = Literal["graded", "unusable", "timeout"]
+
+#: Seconds a writer waits for another's lock before giving up with ``messages.BUSY``.
+DEFAULT_TIMEOUT = 30.0
+
+
+class ResumeKey(NamedTuple):
+    """What makes a grading repeatable: the same file, pack, seed and grader give the same result."""
+
+    sha256: str
+    pack_version: str
+    seed: int
+    grader_version: str
+
+
+def installed_grader_version() -> str:
+    """The grader's version as results record it, for a submission that has no result."""
+    try:
+        return version("conv-grader")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def resume_key(sha256: str, *, pack_version: str, seed: int) -> ResumeKey:
+    """The key ``done_keys`` holds for a file this grader would grade now."""
+    return ResumeKey(sha256, pack_version, seed, installed_grader_version())
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    student_id: str
+    path: str
+    sha256: str
+    late: bool
+    status: RecordStatus
+    duration: float
+    reason: str
+    counts: bool
+
+
+class Gradebook:
+    """An open gradebook; ``Gradebook.open`` creates or migrates it, ``close`` (or ``with``) ends it."""
+
+    def __init__(self, connection: sqlite3.Connection, path: str, timeout: float) -> None:
+        self._connection = connection
+        self._path = path
+        self._timeout = timeout
+        self._batch: int | None = None
+        self._torch_version = ""
+
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -> Gradebook:
+        """Open the gradebook at ``path``, creating it or migrating it to this grader's schema.
+
+        Refused with a one-line ``GradebookError``: a file that is no SQLite database, another
+        program's database, a gradebook written by a newer grader, one locked past ``timeout``.
+        """
+        where = str(path)
+        try:
+            # Autocommit: every transaction is an explicit BEGIN IMMEDIATE ... COMMIT of ours.
+            connection = sqlite3.connect(where, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise GradebookError(messages.NOT_A_GRADEBOOK.format(path=where, reason=exc)) from None
+        book = cls(connection, where, timeout)
+        try:
+            with book._errors():
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA synchronous = FULL")
+                connection.execute("PRAGMA foreign_keys = ON")
+                migrate(connection, where)
+        except BaseException:
+            connection.close()
+            raise
+        return book
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def begin_batch(self, command: str, *, seed: int, pack_version: str, torch_version: str) -> int:
+        """Record a batch run (the command that resumes it, its versions); later records belong to it."""
+        with self._transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO batches (started, command, grader_version, torch_version, pack_version, seed)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (_now(), command, installed_grader_version(), torch_version, pack_version, seed),
+            )
+        self._batch = cursor.lastrowid
+        self._torch_version = torch_version
+        assert self._batch is not None
+        return self._batch
+
+    def add_students(self, students: Iterable[Student]) -> None:
+        """Record the roster: its non-empty fields replace what a file name said about a student."""
+        with self._transaction() as connection:
+            connection.executemany(
+                "INSERT INTO students (id, name, email, section, sis_id) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET"
+                " name = coalesce(nullif(excluded.name, ''), name),"
+                " email = coalesce(nullif(excluded.email, ''), email),"
+                " section = coalesce(nullif(excluded.section, ''), section),"
+                " sis_id = coalesce(nullif(excluded.sis_id, ''), sis_id)",
+                [_student_row(s) for s in students],
+            )
+
+    def record(self, student: Student, path: str, sha256: str, result: SubmissionResult | None, *,
+               status: RecordStatus, late: bool = False, earlier: bool = False, duration: float = 0.0,
+               reason: str = "", seed: int, pack_version: str) -> None:
+        """Commit one submission, its checks and its full result in one transaction, at once.
+
+        ``earlier`` marks a submission the student replaced: recorded, never counted. The student's
+        fields fill only blanks, so a roster's name outlives the one an LMS put in a file name.
+        """
+        grader_version = result.grader_version if result else installed_grader_version()
+        torch_version = result.torch_version if result else self._torch_version
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT INTO students (id, name, email, section, sis_id) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET"
+                " name = coalesce(nullif(name, ''), excluded.name),"
+                " email = coalesce(nullif(email, ''), excluded.email),"
+                " section = coalesce(nullif(section, ''), excluded.section),"
+                " sis_id = coalesce(nullif(sis_id, ''), excluded.sis_id)",
+                _student_row(student),
+            )
+            cursor = connection.execute(
+                "INSERT INTO submissions (batch_id, student_id, path, sha256, late, graded_at,"
+                " grader_version, torch_version, pack_version, seed, status, duration, reason, counts,"
+                " result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._batch, student.id, path, sha256, int(late), _now(), grader_version, torch_version,
+                 pack_version, seed, status, duration, reason, int(not earlier),
+                 result.to_json(indent=None) if result else None),
+            )
+            if result is not None:
+                # A result never repeats a check on one device; were one to, the last row stands
+                # rather than the whole submission being lost.
+                connection.executemany(
+                    "INSERT OR REPLACE INTO check_results (submission_id, exercise, check_id, device,"
+                    " status, points, max_points, bonus, hint, message)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(cursor.lastrowid, c.exercise, c.id, c.device, c.status, c.points, c.max_points,
+                      int(c.bonus), c.hint, c.message) for c in result.checks],
+                )
+
+    def done_keys(self) -> set[ResumeKey]:
+        """Every (sha256, pack version, seed, grader version) recorded, whatever became of it: a
+        resumed batch skips these, since grading them again would give the same result."""
+        with self._errors():
+            rows = self._connection.execute(
+                "SELECT DISTINCT sha256, pack_version, seed, grader_version FROM submissions"
+            ).fetchall()
+        return {ResumeKey(*row) for row in rows}
+
+    def missing(self, students: Iterable[Student]) -> list[Student]:
+        """Those of ``students`` with no submission that counts, in the order given."""
+        with self._errors():
+            counted = {row[0] for row in self._connection.execute(
+                "SELECT DISTINCT student_id FROM submissions WHERE counts = 1")}
+        return [s for s in students if s.id not in counted]
+
+    def entries(self) -> list[ClassEntry]:
+        """The class, by student id: each student's latest counting submission with its result
+        rebuilt from JSON, the others as ``earlier``; a student without one is ``missing``."""
+        with self._errors():
+            # One read transaction: a snapshot, even while a batch commits beside it.
+            self._connection.execute("BEGIN")
+            try:
+                students = [Student(*row) for row in self._connection.execute(
+                    "SELECT id, name, email, section, sis_id FROM students ORDER BY id")]
+                rows = [_Row(id=row[0], student_id=row[1], path=row[2], sha256=row[3], late=bool(row[4]),
+                             status=row[5], duration=row[6], reason=row[7], counts=bool(row[8]))
+                        for row in self._connection.execute(
+                            "SELECT id, student_id, path, sha256, late, status, duration, reason, counts"
+                            " FROM submissions ORDER BY id")]
+                by_student: dict[str, list[_Row]] = {}
+                for row in rows:
+                    by_student.setdefault(row.student_id, []).append(row)
+                return [self._entry(s, by_student.get(s.id, [])) for s in students]
+            finally:
+                self._connection.execute("COMMIT")
+
+    def _entry(self, student: Student, rows: Sequence[_Row]) -> ClassEntry:
+        counting = [row for row in rows if row.counts]
+        chosen = counting[-1] if counting else None
+        earlier = tuple(dict.fromkeys(r.path for r in rows if chosen is None or r.path != chosen.path))
+        if chosen is None:
+            return ClassEntry(student, "missing", earlier=earlier)
+        return ClassEntry(student, chosen.status, result=self._result(chosen.id), path=chosen.path,
+                          sha256=chosen.sha256, late=chosen.late, earlier=earlier,
+                          duration=chosen.duration, reason=chosen.reason)
+
+    def _result(self, submission: int) -> SubmissionResult | None:
+        (text,) = self._connection.execute(
+            "SELECT result_json FROM submissions WHERE id = ?", (submission,)).fetchone()
+        if text is None:
+            return None
+        try:
+            return SubmissionResult.from_json(text)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise GradebookError(messages.RESULT_UNREADABLE.format(
+                path=self._path, submission=submission, reason=exc)) from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, the lock taken up front so it never fails halfway for a lock."""
+        with self._errors():
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite's errors as one line each: a lock held too long, or a file that is no gradebook."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise GradebookError(messages.BUSY.format(path=self._path, seconds=self._timeout)) from None
+            raise GradebookError(messages.NOT_A_GRADEBOOK.format(path=self._path, reason=exc)) from None
+
+
+def _student_row(student: Student) -> tuple[str, str, str, str, str]:
+    return (student.id, student.name, student.email, student.section, student.sis_id)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

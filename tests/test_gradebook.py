@@ -1,0 +1,277 @@
+"""The SQLite gradebook: round trips, crash safety, a reader beside a writer, migrations, resume."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.gradebook import SCHEMA_VERSION, Gradebook, GradebookError, ResumeKey, messages, resume_key
+from grader.gradebook.schema import MIGRATIONS, migrate
+from grader.results.cohort import Student
+from grader.results.model import CheckResult, DeviceInfo, ExerciseResult, SubmissionInfo, SubmissionResult
+
+ALICE = Student("alice", "Alice Liddell", "alice@example.org", "A", "sis-1")
+BOB = Student("bob", "Bob")
+CAROL = Student("carol", "Carol", section="B")
+
+
+def result(sha: str = "a" * 64, points: float = 2.0, *, hint: str | None = "use torch") -> SubmissionResult:
+    checks = (
+        CheckResult("matches_conv2d", "matches conv2d", "corr2d", "cpu", "passed", points, 2.0),
+        CheckResult("shape", "shape", "corr2d", "cpu", "failed", 0.0, 1.0, message="wrong shape", hint=hint),
+        CheckResult("extra", "extra", "edge", "cpu", "passed", 1.0, 1.0, bonus=True),
+    )
+    return SubmissionResult(
+        submission=SubmissionInfo(path="conv.ipynb", name="conv.ipynb", sha256=sha, kind="notebook"),
+        pack="conv_layer", grader_version="9.9", torch_version="2.13.0", seed=7,
+        devices=(DeviceInfo("cpu", True, True),),
+        exercises=(ExerciseResult("corr2d", "Cross-correlation", checks[:2]),
+                   ExerciseResult("edge", "Edges", checks[2:])),
+        started="2026-01-01T00:00:00+00:00", finished="2026-01-01T00:00:05+00:00",
+    )
+
+
+def record(book: Gradebook, student: Student, path: str, sha: str, **kw: object) -> None:
+    options: dict[str, object] = {"status": "graded", "seed": 7, "pack_version": "1.0"} | kw
+    graded = result(sha) if options["status"] == "graded" else None
+    book.record(student, path, sha, graded, **options)  # type: ignore[arg-type]
+
+
+def test_when_a_class_is_recorded_then_entries_give_back_the_latest_counting_submission(
+        tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        book.add_students([ALICE, BOB, CAROL])
+        from_lms = Student("alice", "LIDDELL, ALICE")
+        record(book, from_lms, "alice/old.ipynb", "0" * 64, earlier=True)
+        record(book, from_lms, "alice/conv.ipynb", "a" * 64, late=True, duration=4.5)
+        record(book, BOB, "bob/conv.ipynb", "b" * 64, status="unusable", reason="not a notebook")
+        entries = {e.student.id: e for e in book.entries()}
+    assert list(entries) == ["alice", "bob", "carol"]
+    alice = entries["alice"]
+    assert alice.student == ALICE  # the roster's name outlives the one in the file name
+    assert (alice.status, alice.path, alice.sha256, alice.late, alice.duration) == (
+        "graded", "alice/conv.ipynb", "a" * 64, True, 4.5)
+    assert alice.result == result("a" * 64)
+    assert alice.result is not None and (alice.result.points, alice.result.bonus_points) == (2.0, 1.0)
+    assert alice.earlier == ("alice/old.ipynb",)
+    assert (entries["bob"].status, entries["bob"].result, entries["bob"].reason) == (
+        "unusable", None, "not a notebook")
+    assert (entries["carol"].status, entries["carol"].student.section) == ("missing", "B")
+
+
+def test_when_a_result_is_recorded_then_each_check_on_each_device_has_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path) as book:
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64)
+    rows = sqlite3.connect(path).execute(
+        "SELECT exercise, check_id, device, status, points, max_points, bonus, hint, message"
+        " FROM check_results ORDER BY exercise, check_id").fetchall()
+    assert rows == [
+        ("corr2d", "matches_conv2d", "cpu", "passed", 2.0, 2.0, 0, None, ""),
+        ("corr2d", "shape", "cpu", "failed", 0.0, 1.0, 0, "use torch", "wrong shape"),
+        ("edge", "extra", "cpu", "passed", 1.0, 1.0, 1, None, ""),
+    ]
+
+
+def test_when_the_process_is_killed_right_after_record_then_the_row_survives(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    script = textwrap.dedent(f"""
+        import os, signal, sqlite3
+        from grader.gradebook import Gradebook
+        from grader.results.cohort import Student
+        book = Gradebook.open({str(path)!r})
+        book.record(Student("alice"), "alice/conv.ipynb", "a" * 64, None, status="timeout",
+                    reason="past 600 s", seed=7, pack_version="1.0")
+        # The next submission is in flight when the kill comes: begun, never committed.
+        in_flight = sqlite3.connect({str(path)!r}, isolation_level=None)
+        in_flight.execute("BEGIN IMMEDIATE")
+        in_flight.execute("INSERT INTO students (id) VALUES ('bob')")
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    with Gradebook.open(path) as book:
+        entries = book.entries()
+        assert [(e.student.id, e.status, e.reason) for e in entries] == [("alice", "timeout", "past 600 s")]
+        assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_when_a_writer_holds_the_gradebook_then_a_reader_sees_the_committed_rows(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path) as writer:
+        record(writer, ALICE, "alice/conv.ipynb", "a" * 64)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # a batch in the middle of writing the next submission
+        holder.execute("INSERT INTO students (id) VALUES ('bob')")
+        with Gradebook.open(path, timeout=0.1) as reader:
+            assert [(e.student.id, e.status) for e in reader.entries()] == [("alice", "graded")]
+            assert reader.done_keys() == {ResumeKey("a" * 64, "1.0", 7, "9.9")}
+        holder.execute("COMMIT")
+        holder.close()
+
+
+def test_when_another_writer_holds_the_lock_too_long_then_record_says_so_and_nothing_is_corrupted(
+        tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path, timeout=0.1) as first, Gradebook.open(path, timeout=0.1) as second:
+        record(first, ALICE, "alice/conv.ipynb", "a" * 64)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(GradebookError) as refused:
+            record(second, BOB, "bob/conv.ipynb", "b" * 64)
+        assert str(refused.value) == messages.BUSY.format(path=path, seconds=0.1)
+        holder.execute("ROLLBACK")
+        holder.close()
+        record(second, BOB, "bob/conv.ipynb", "b" * 64)
+        record(first, CAROL, "carol/conv.ipynb", "c" * 64)
+        assert [(e.student.id, e.status) for e in first.entries()] == [
+            ("alice", "graded"), ("bob", "graded"), ("carol", "graded")]
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_when_the_file_is_empty_then_open_creates_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    path.touch()
+    Gradebook.open(path).close()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    assert tables == {"students", "batches", "submissions", "check_results"}
+
+
+def test_when_the_schema_is_older_then_the_later_migrations_run_in_order_and_keep_the_rows(
+        tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path) as book:
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64)
+    later = (*MIGRATIONS, ("ALTER TABLE check_results ADD COLUMN hint_id TEXT",),
+             ("UPDATE check_results SET hint_id = 'HINT_' || check_id",))
+    connection = sqlite3.connect(path, isolation_level=None)
+    assert migrate(connection, str(path), later) == SCHEMA_VERSION + 2
+    assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION + 2,)
+    assert connection.execute("SELECT hint_id FROM check_results WHERE check_id = 'shape'").fetchone() == (
+        "HINT_shape",)
+
+
+def test_when_a_migration_fails_then_the_gradebook_keeps_its_older_version(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    Gradebook.open(path).close()
+    broken = (*MIGRATIONS, ("CREATE TABLE extra (x)", "NOT SQL AT ALL"))
+    connection = sqlite3.connect(path, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(connection, str(path), broken)
+    assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert connection.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").fetchone() == (0,)
+
+
+def test_when_the_gradebook_is_from_a_newer_grader_then_open_refuses_it_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    Gradebook.open(path).close()
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(GradebookError) as refused:
+        Gradebook.open(path)
+    assert str(refused.value) == messages.NEWER_SCHEMA.format(
+        path=path, found=SCHEMA_VERSION + 1, supported=SCHEMA_VERSION)
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 10, b"\x00" * 4096])
+def test_when_the_file_is_no_gradebook_then_open_says_why_in_one_line(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(GradebookError) as refused:
+        Gradebook.open(path)
+    assert str(refused.value).startswith(messages.NOT_A_GRADEBOOK.format(path=path, reason=""))
+    assert "\n" not in str(refused.value)
+
+
+def test_when_the_file_is_another_programs_database_then_open_leaves_it_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE photos (id)")
+    with pytest.raises(GradebookError, match="another program"):
+        Gradebook.open(path)
+    names = [row[0] for row in sqlite3.connect(path).execute("SELECT name FROM sqlite_schema")]
+    assert names == ["photos"]
+
+
+def test_when_the_path_is_a_folder_then_open_says_why_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(GradebookError) as refused:
+        Gradebook.open(tmp_path)
+    assert "\n" not in str(refused.value)
+
+
+def test_when_submissions_are_recorded_then_done_keys_hold_each_whatever_became_of_it(tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        assert book.done_keys() == set()
+        book.begin_batch("grader batch class/ --seed 7", seed=7, pack_version="1.0", torch_version="2.13.0")
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64)
+        record(book, BOB, "bob/conv.ipynb", "b" * 64, status="timeout", seed=8)
+        keys = book.done_keys()
+    # A graded submission keeps its result's grader version; one without a result, the installed one.
+    assert keys == {ResumeKey("a" * 64, "1.0", 7, "9.9"), resume_key("b" * 64, pack_version="1.0", seed=8)}
+    assert resume_key("b" * 64, pack_version="1.0", seed=8) in keys
+    assert resume_key("b" * 64, pack_version="1.1", seed=8) not in keys
+
+
+def test_when_a_batch_is_begun_then_its_submissions_point_at_it(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path) as book:
+        batch = book.begin_batch("grader batch class/", seed=7, pack_version="1.0", torch_version="2.13.0")
+        record(book, BOB, "bob/conv.ipynb", "b" * 64, status="unusable")
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT command, seed FROM batches").fetchall() == [("grader batch class/", 7)]
+    assert connection.execute("SELECT batch_id, torch_version FROM submissions").fetchall() == [
+        (batch, "2.13.0")]
+
+
+def test_when_a_roster_is_given_then_missing_lists_those_without_a_counting_submission(
+        tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64)
+        record(book, BOB, "bob/old.ipynb", "0" * 64, earlier=True)
+        assert book.missing([CAROL, ALICE, BOB]) == [CAROL, BOB]
+        entries = {e.student.id: e for e in book.entries()}
+    assert (entries["bob"].status, entries["bob"].earlier) == ("missing", ("bob/old.ipynb",))
+
+
+def test_when_a_submission_is_graded_again_then_the_later_row_counts(tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        book.record(ALICE, "alice/conv.ipynb", "a" * 64, result(points=0.0), status="graded", seed=7,
+                    pack_version="1.0")
+        book.record(ALICE, "alice/conv.ipynb", "a" * 64, result(points=2.0), status="graded", seed=7,
+                    pack_version="1.0")
+        (entry,) = book.entries()
+    assert entry.result is not None and entry.result.points == 2.0
+    assert entry.earlier == ()
+
+
+def test_when_a_stored_result_is_unreadable_then_entries_name_the_submission(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path) as book:
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64)
+        with sqlite3.connect(path) as connection:
+            connection.execute("UPDATE submissions SET result_json = '{\"schema\": \"grader.result/99\"}'")
+        with pytest.raises(GradebookError, match="submission 1 cannot be read"):
+            book.entries()
+
+
+def test_when_record_is_interrupted_midway_then_nothing_of_that_submission_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    broken = result()
+
+    def interrupted(self: SubmissionResult) -> tuple[CheckResult, ...]:
+        raise KeyboardInterrupt  # Ctrl-C after the submission's row, before its checks' rows
+
+    monkeypatch.setattr(SubmissionResult, "checks", property(interrupted))
+    with Gradebook.open(path) as book, pytest.raises(KeyboardInterrupt):
+        book.record(ALICE, "alice/conv.ipynb", "a" * 64, broken, status="graded", seed=7, pack_version="1.0")
+    counts = sqlite3.connect(path).execute(
+        "SELECT (SELECT count(*) FROM students), (SELECT count(*) FROM submissions)").fetchone()
+    assert counts == (0, 0)
