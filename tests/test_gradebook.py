@@ -135,6 +135,26 @@ def test_when_another_writer_holds_the_lock_too_long_then_record_says_so_and_not
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+def test_when_two_processes_write_one_gradebook_at_once_then_every_row_lands_intact(tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    Gradebook.open(path).close()
+    script = textwrap.dedent("""
+        import sys
+        from grader.gradebook import Gradebook
+        from grader.results.cohort import Student
+        with Gradebook.open(sys.argv[1]) as book:
+            for i in range(40):
+                book.record(Student(f"{sys.argv[2]}{i}"), "x.ipynb", f"{i:064d}", None, status="unusable",
+                            seed=7, pack_version="1.0")
+    """)
+    writers = [subprocess.Popen([sys.executable, "-c", script, str(path), name]) for name in ("a", "b")]
+    assert [writer.wait(timeout=60) for writer in writers] == [0, 0]
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT count(*), count(DISTINCT student_id) FROM submissions").fetchone() == (
+        80, 80)
+    assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
 def test_when_the_file_is_empty_then_open_creates_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "gradebook.sqlite"
     path.touch()
