@@ -1,0 +1,114 @@
+"""Grading many submissions side by side, each in its own fresh kernel, handing each result over
+the moment it is ready.
+
+Threads, not processes: each grading's heavy work runs in its kernel, a process of its own behind
+the launcher seam, and the grader's side of a check is short. The caller's ``on_graded`` runs in the
+calling thread only, so a gradebook with one SQLite connection is written by one thread, one
+submission per commit. Every submission is bounded by the options' wall-clock budget
+(``submission_timeout``) on top of its cell and call timeouts, so one cannot stall the class.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from grader import messages
+from grader.grading import GradeOptions, grade
+from grader.results.cohort import EntryStatus
+from grader.results.model import SubmissionResult
+
+Item = TypeVar("Item")
+
+#: Thread counts a kernel inherits (``grader.execution.environment.INHERITED``): one each when
+#: kernels run side by side, or N kernels of 2 threads each fight over 2 cores.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[Item]):
+    """What became of one submission: its result (None only if grading itself broke), how the
+    class sees it, how long it took, and why it could not be graded when it could not."""
+
+    item: Item
+    result: SubmissionResult | None
+    status: EntryStatus
+    duration: float
+    reason: str = ""
+
+
+def default_jobs() -> int:
+    """As many kernels as the machine has cores for this process."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def one_thread_per_kernel(jobs: int) -> None:
+    """Keep each kernel to one thread when several run at once, unless the caller chose a count."""
+    if jobs > 1:
+        for name in THREAD_VARIABLES:
+            os.environ.setdefault(name, "1")
+
+
+def status_of(result: SubmissionResult) -> tuple[EntryStatus, str]:
+    """How the class sees a result: unusable when it could not be graded at all, timed out when
+    its time budget ran out, graded otherwise (whatever its score)."""
+    if result.error is not None:
+        return "unusable", result.error
+    spent = next((c for c in result.checks if c.hint == messages.HINT_BUDGET), None)
+    if spent is not None:
+        return "timeout", spent.message
+    return "graded", ""
+
+
+def grade_all(
+    items: Sequence[Item],
+    path_of: Callable[[Item], Path],
+    options: GradeOptions,
+    on_graded: Callable[[Outcome[Item]], None],
+    *,
+    jobs: int = 1,
+    grade_one: Callable[[Path, GradeOptions], SubmissionResult] | None = None,
+) -> None:
+    """Grade every item's submission, ``jobs`` at a time, calling ``on_graded`` in this thread as
+    each finishes (in the order they finish).
+
+    A KeyboardInterrupt stops the submissions not started yet and is raised again once the ones
+    in flight are handed over, so nothing graded is lost. ``grade_one`` stands in for
+    ``grader.grading.grade`` in tests.
+    """
+    run = grade_one or (lambda path, opts: grade(path, options=opts))
+    one_thread_per_kernel(jobs)
+
+    def task(item: Item) -> Outcome[Item]:
+        started = time.monotonic()
+        try:
+            result = run(path_of(item), options)
+        except Exception as exc:  # a bug of ours: that submission is reported, the class goes on
+            detail = messages.INTERNAL.format(detail=f"{type(exc).__name__}: {exc}")
+            return Outcome(item, None, "unusable", time.monotonic() - started, detail)
+        status, reason = status_of(result)
+        return Outcome(item, result, status, time.monotonic() - started, reason)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade") as pool:
+        pending: set[Future[Outcome[Item]]] = set()
+        finished: list[Future[Outcome[Item]]] = []  # done, not handed over yet
+        queue = list(reversed(items))
+        try:
+            while queue or pending:
+                while queue and len(pending) < max(1, jobs):
+                    pending.add(pool.submit(task, queue.pop()))
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished.extend(done)
+                while finished:
+                    on_graded(finished.pop(0).result())
+        except KeyboardInterrupt:
+            queue.clear()
+            # Finished beside the one interrupted, or in flight: finish them and keep what they graded.
+            for future in [*finished, *pending]:
+                on_graded(future.result())
+            raise

@@ -1,0 +1,116 @@
+"""Grading a class side by side (grader/batch/runner.py): every submission handed over once, in the
+calling thread, as it finishes; a broken or slow one never costs the others theirs."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from exercises.conv_layer import PACK
+from grader import messages
+from grader.batch import runner
+from grader.batch.runner import Outcome, grade_all, status_of
+from grader.grading import GradeOptions
+from grader.results.model import SubmissionResult
+from tests.test_report_cases import check, result
+
+OPTIONS = GradeOptions(device="cpu")
+
+
+def fake_grading(
+    delay: float = 0.05, broken: str = ""
+) -> tuple[list[int], Callable[[Path, GradeOptions], SubmissionResult]]:
+    """A stand-in for grading that records how many ran at once; ``broken`` raises."""
+    running: list[int] = [0]
+    peak: list[int] = [0]
+    lock = threading.Lock()
+
+    def grade_one(path: Path, options: GradeOptions) -> SubmissionResult:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(delay)
+        with lock:
+            running[0] -= 1
+        if path.name == broken:
+            raise RuntimeError("a bug of ours")
+        graded = result([check("passed", points=1.0)])
+        return dataclasses.replace(graded, submission=dataclasses.replace(graded.submission, path=str(path)))
+
+    return peak, grade_one
+
+
+def test_when_a_class_is_graded_then_each_submission_is_handed_over_once_in_the_calling_thread() -> None:
+    peak, grade_one = fake_grading()
+    names = [f"s{n}.ipynb" for n in range(7)]
+    seen: list[tuple[str, int]] = []
+    grade_all(names, Path, OPTIONS, lambda o: seen.append((o.item, threading.get_ident())),
+              jobs=3, grade_one=grade_one)
+    assert sorted(item for item, _ in seen) == sorted(names)
+    assert {thread for _, thread in seen} == {threading.get_ident()}
+    assert peak[0] == 3  # side by side, never more than asked
+
+
+def test_when_grading_one_submission_breaks_then_it_is_reported_and_the_others_are_graded() -> None:
+    _, grade_one = fake_grading(broken="s1.ipynb")
+    outcomes: list[Outcome[str]] = []
+    grade_all(["s0.ipynb", "s1.ipynb", "s2.ipynb"], Path, OPTIONS, outcomes.append, jobs=2,
+              grade_one=grade_one)
+    by_item = {o.item: o for o in outcomes}
+    assert by_item["s1.ipynb"].status == "unusable" and by_item["s1.ipynb"].result is None
+    assert "RuntimeError: a bug of ours" in by_item["s1.ipynb"].reason
+    assert {by_item[n].status for n in ("s0.ipynb", "s2.ipynb")} == {"graded"}
+
+
+def test_when_interrupted_then_the_submissions_in_flight_are_kept_and_no_new_one_starts() -> None:
+    _, grade_one = fake_grading(delay=0.2)
+    outcomes: list[Outcome[str]] = []
+
+    def on_graded(outcome: Outcome[str]) -> None:
+        outcomes.append(outcome)
+        if len(outcomes) == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grade_all([f"s{n}.ipynb" for n in range(10)], Path, OPTIONS, on_graded, jobs=2,
+                  grade_one=grade_one)
+    assert 2 <= len(outcomes) <= 3  # the first, and what was in flight beside it: kept
+    assert len({o.item for o in outcomes}) == len(outcomes)
+
+
+def test_when_a_result_is_read_then_the_class_status_says_unusable_timed_out_or_graded() -> None:
+    graded = result([check("failed", message="wrong")])
+    unusable = dataclasses.replace(graded, error="not a notebook: save it again")
+    spent = result([check("timeout", message="the budget ran out", hint=messages.HINT_BUDGET)])
+    assert status_of(graded) == ("graded", "")
+    assert status_of(unusable) == ("unusable", "not a notebook: save it again")
+    assert status_of(spent) == ("timeout", "the budget ran out")
+
+
+def test_when_kernels_run_side_by_side_then_each_gets_one_thread_unless_the_caller_chose(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in runner.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "4")
+    runner.one_thread_per_kernel(1)
+    assert "OMP_NUM_THREADS" not in os.environ
+    runner.one_thread_per_kernel(2)
+    assert (os.environ["OMP_NUM_THREADS"], os.environ["MKL_NUM_THREADS"]) == ("1", "4")
+
+
+@pytest.mark.kernel
+def test_when_real_submissions_are_graded_two_at_a_time_then_each_gets_its_own_verdict() -> None:
+    outcomes: list[Outcome[Path]] = []
+    grade_all([PACK.solution_module, PACK.stub_module], lambda p: p, OPTIONS, outcomes.append, jobs=2)
+    by_path = {o.item: o for o in outcomes}
+    solution, stub = by_path[PACK.solution_module], by_path[PACK.stub_module]
+    assert solution.status == stub.status == "graded", (solution.reason, stub.reason)
+    assert solution.result is not None and solution.result.points == solution.result.max_points > 0
+    assert stub.result is not None and stub.result.points == 0
