@@ -184,7 +184,10 @@ def _classroom_prefix(names: list[str]) -> str:
 def _files_under(folder: Path, unrecognised: list[Path]) -> list[Path]:
     """The regular files under ``folder``, noise skipped; links go to ``unrecognised``."""
     files: list[Path] = []
-    for current, dirnames, filenames in os.walk(folder, followlinks=False):
+    def unreadable(error: OSError) -> None:  # a folder that cannot be listed is not dropped silently
+        unrecognised.append(Path(error.filename or folder))
+
+    for current, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=False):
         base = Path(current)
         for dirname in sorted(dirnames):
             if (base / dirname).is_symlink():
