@@ -11,6 +11,17 @@ from __future__ import annotations
 HELP_DESCRIPTION = "Grade a submission for the 'Convolutions for Images' exercises."
 HELP_CHECK = "grade one submission (.ipynb or .py) and print its score"
 HELP_LIST = "list the exercises and checks of the pack, with their points"
+HELP_EXPORT = (
+    "write a graded class from its gradebook, without grading again: the grades CSV, Canvas's"
+    " gradebook import, Gradescope's results.json per student, each student's reports, or the class"
+    " dashboard"
+)
+HELP_GRADEBOOK = "the gradebook a batch wrote (DIR/gradebook.sqlite)"
+HELP_EXPORT_FORMAT = "what to write"
+HELP_EXPORT_OUTPUT = "the file (csv, canvas) or folder (gradescope, reports) to write"
+HELP_ASSIGNMENT = "the assignment's column name in Canvas (canvas only)"
+NO_GRADEBOOK = "{path}: no such gradebook; grade the class first with: grader batch SOURCE... --out DIR"
+EXPORTED = "wrote {what} for {count} students to {path}"
 HELP_SUBMISSION = "the notebook (.ipynb) or module (.py) to grade"
 HELP_JSON = "also write the result as JSON to this file ('-' for standard output)"
 HELP_NO_COLOR = "never colour the summary (the NO_COLOR environment variable does the same)"
