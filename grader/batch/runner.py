@@ -16,14 +16,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from grader import messages
 from grader.grading import GradeOptions, grade
-from grader.results.cohort import EntryStatus
 from grader.results.model import SubmissionResult
 
 Item = TypeVar("Item")
+#: What grading made of a submission (``grader.results.cohort.EntryStatus`` less "missing", which
+#: only the roster can say).
+OutcomeStatus = Literal["graded", "unusable", "timeout"]
 
 #: Thread counts a kernel inherits (``grader.execution.environment.INHERITED``): one each when
 #: kernels run side by side, or N kernels of 2 threads each fight over 2 cores.
@@ -37,7 +39,7 @@ class Outcome(Generic[Item]):
 
     item: Item
     result: SubmissionResult | None
-    status: EntryStatus
+    status: OutcomeStatus
     duration: float
     reason: str = ""
 
@@ -54,7 +56,7 @@ def one_thread_per_kernel(jobs: int) -> None:
             os.environ.setdefault(name, "1")
 
 
-def status_of(result: SubmissionResult) -> tuple[EntryStatus, str]:
+def status_of(result: SubmissionResult) -> tuple[OutcomeStatus, str]:
     """How the class sees a result: unusable when it could not be graded at all, timed out when
     its time budget ran out, graded otherwise (whatever its score)."""
     if result.error is not None:

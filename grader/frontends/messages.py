@@ -17,6 +17,31 @@ HELP_EXPORT = (
     " dashboard"
 )
 HELP_GRADEBOOK = "the gradebook a batch wrote (DIR/gradebook.sqlite)"
+HELP_BATCH = (
+    "grade a whole class: folders, globs and zip archives as an LMS downloads them, N at a time,"
+    " each result committed to DIR/gradebook.sqlite as it is graded; run it again to resume"
+)
+HELP_SOURCES = (
+    "submission files, folders, globs or .zip downloads (Canvas, Moodle, Gradescope, GitHub Classroom)"
+)
+HELP_BATCH_OUT = "where the gradebook, the extracted archives and the exports go"
+HELP_ROSTER = "a CSV of the class (id, name, email, section): students without a submission show as missing"
+DEFAULT_ROSTER = "none: the class is whoever submitted"
+HELP_JOBS = "how many submissions to grade at once, each in its own kernel"
+DEFAULT_JOBS = "the number of cores"
+HELP_REGRADE = "grade every submission again, even those the gradebook has for this grader and seed"
+DEFAULT_REGRADE = "off: only what is not graded yet"
+BAD_JOBS = "--jobs {jobs}: grade at least 1 submission at a time"
+UNRECOGNISED = "not a submission, left out: {path}"
+NOTHING_FOUND = "no submission (.ipynb or .py) found in the sources given; name the class's folder or zip"
+BATCH_START = "grading {todo} of {total} submissions, {jobs} at a time ({skipped} already in the gradebook)"
+BATCH_LINE = "{student}: {status} {score} ({seconds:.1f} s)"
+BATCH_INTERRUPTED = "stopped; what was graded is kept. Resume with: {command}"
+BATCH_SUMMARY = (
+    "graded {graded}, missing {missing}, unusable {unusable}, timed out {timeout};"
+    " mean {mean}, median {median}; {unrecognised} files not submissions, {rejected} refused."
+    " Gradebook: {gradebook} (grader export {gradebook} --format csv|canvas|gradescope|reports|dashboard)"
+)
 HELP_EXPORT_FORMAT = "what to write"
 HELP_EXPORT_OUTPUT = "the file (csv, canvas) or folder (gradescope, reports) to write"
 HELP_ASSIGNMENT = "the assignment's column name in Canvas (canvas only)"

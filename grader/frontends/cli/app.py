@@ -9,14 +9,14 @@ import traceback
 
 from grader.errors import ExerciseDefinitionError, SubmissionError, UsageError
 from grader.frontends import messages as say
-from grader.frontends.cli import check, export, listing, report, stub
+from grader.frontends.cli import batch, check, export, listing, report, stub
 from grader.frontends.cli.exits import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from grader.frontends.cli.helptext import EPILOG
 from grader.frontends.cli.output import fail, tolerate_plain_terminals
 
 #: The subcommands, in the order ``grader --help`` lists them; each module has ``NAME``, ``HELP`` and
 #: ``register(parser)``, which adds its arguments and sets ``run``.
-COMMANDS = (check, report, export, listing, stub)
+COMMANDS = (check, batch, report, export, listing, stub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,133 @@
+"""``grader batch``: a whole class in one command, resumable.
+
+Finds who each submission belongs to (``grader.batch``: folders, LMS downloads, zips, validated
+before anything is extracted), grades them ``--jobs`` at a time (``grader.batch.runner``), and
+commits each result to the gradebook the moment it is graded (``grader.gradebook``), so a crash
+loses at most what was in flight and running the same command again grades only what is not graded
+yet. Exports and the class dashboard come from the gradebook (``grader export``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import statistics
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grader.frontends import messages as say
+from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
+from grader.frontends.cli.options import add_options, course_epilog, grade_options, settings_from
+from grader.frontends.cli.output import fail
+from grader.options import with_default
+
+if TYPE_CHECKING:
+    from grader.batch import Found, Located
+    from grader.batch.runner import Outcome
+    from grader.gradebook import Gradebook
+
+NAME = "batch"
+HELP = say.HELP_BATCH
+DEFAULT_OUT = "grades"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Give the ``batch`` subcommand its arguments."""
+    from grader.batch.runner import default_jobs
+
+    parser.add_argument("sources", metavar="SOURCE", nargs="+", help=say.HELP_SOURCES)
+    parser.add_argument("--out", metavar="DIR", type=Path, default=Path(DEFAULT_OUT),
+                        help=with_default(say.HELP_BATCH_OUT, DEFAULT_OUT))
+    parser.add_argument("--roster", metavar="FILE.csv", type=Path,
+                        help=with_default(say.HELP_ROSTER, say.DEFAULT_ROSTER))
+    parser.add_argument("--jobs", metavar="N", type=int, default=default_jobs(),
+                        help=with_default(say.HELP_JOBS, say.DEFAULT_JOBS))
+    parser.add_argument("--regrade", action="store_true",
+                        help=with_default(say.HELP_REGRADE, say.DEFAULT_REGRADE))
+    add_options(parser)
+    course_epilog(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Find, grade what is not graded yet, record; 0 once the batch completed."""
+    from grader.batch import find_submissions, read_roster
+    from grader.batch.runner import grade_all
+    from grader.gradebook import Gradebook, installed_grader_version, resume_key
+
+    if args.jobs < 1:
+        fail(say.BAD_JOBS.format(jobs=args.jobs))
+        return EXIT_USAGE
+    options = grade_options(settings_from(args))
+    roster = read_roster(args.roster) if args.roster else None
+    args.out.mkdir(parents=True, exist_ok=True)
+    found = find_submissions(args.sources, args.out / "work", roster)
+    for line in (*found.rejected, *(say.UNRECOGNISED.format(path=p) for p in found.unrecognised)):
+        print(line, file=sys.stderr)
+    if not found.submissions and not found.missing:
+        fail(say.NOTHING_FOUND)
+        return EXIT_USAGE
+    version = installed_grader_version()  # the pack ships with the grader: its version is the pack's
+    command = shlex.join(["grader", "batch", *sys.argv[2:]]) if sys.argv[1:2] == ["batch"] else NAME
+    with Gradebook.open(args.out / "gradebook.sqlite") as gradebook:
+        students = [*(roster.students if roster else ()), *(s.student for s in found.submissions)]
+        gradebook.add_students(students)
+        gradebook.begin_batch(command, seed=options.seed, pack_version=version,
+                              torch_version=_torch_version())
+        done = set() if args.regrade else gradebook.done_keys()
+        todo = [s for s in found.submissions
+                if resume_key(_sha256(s.path), pack_version=version, seed=options.seed) not in done]
+        print(say.BATCH_START.format(todo=len(todo), total=len(found.submissions), jobs=args.jobs,
+                                     skipped=len(found.submissions) - len(todo)))
+
+        def record(outcome: Outcome[Located]) -> None:
+            located = outcome.item
+            gradebook.record(located.student, str(located.path), _sha256(located.path), outcome.result,
+                             status=outcome.status, late=located.late, duration=outcome.duration,
+                             reason=outcome.reason, seed=options.seed, pack_version=version)
+            print(_progress_line(outcome), flush=True)
+
+        try:
+            grade_all(todo, lambda located: located.path, options, record, jobs=args.jobs)
+        except KeyboardInterrupt:
+            print(say.BATCH_INTERRUPTED.format(command=command), file=sys.stderr)
+            raise
+        _summary(gradebook, found, args.out)
+    return EXIT_OK
+
+
+def _torch_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("torch")
+    except PackageNotFoundError:
+        return ""
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _progress_line(outcome: Outcome[Located]) -> str:
+    result = outcome.result
+    score = f"{result.points:g}/{result.max_points:g}" if result is not None and result.error is None else ""
+    return say.BATCH_LINE.format(student=outcome.item.student.id, status=outcome.status, score=score,
+                                 seconds=outcome.duration)
+
+
+def _summary(gradebook: Gradebook, found: Found, out: Path) -> None:
+    """Graded, missing, unusable, timed out, mean and median score, and where every file is."""
+    entries = gradebook.entries()
+    counts = {status: sum(e.status == status for e in entries)
+              for status in ("graded", "missing", "unusable", "timeout")}
+    scores = [100.0 * e.result.points / e.result.max_points for e in entries
+              if e.status == "graded" and e.result is not None and e.result.max_points > 0]
+    mean = f"{statistics.mean(scores):.1f}%" if scores else "-"
+    median = f"{statistics.median(scores):.1f}%" if scores else "-"
+    print(say.BATCH_SUMMARY.format(**counts, mean=mean, median=median,
+                                   unrecognised=len(found.unrecognised), rejected=len(found.rejected),
+                                   gradebook=out / "gradebook.sqlite"))
