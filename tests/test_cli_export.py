@@ -13,6 +13,7 @@ from grader.frontends import messages as say
 from grader.frontends.cli import EXIT_OK, EXIT_USAGE, main
 from grader.gradebook import Gradebook
 from grader.results.cohort import Student
+from grader.results.model import Status
 from tests.test_report_cases import check, result
 
 ALICE = Student("1001", "Alice Martin", "alice@example.edu", "A", "s1001")
@@ -27,7 +28,8 @@ def gradebook(tmp_path: Path) -> Path:
     path.parent.mkdir()
     with Gradebook.open(path) as book:
         book.add_students([ALICE, BOB, CAROL])
-        for student, status in ((ALICE, "passed"), (BOB, "failed")):
+        statuses: tuple[tuple[Student, Status], ...] = ((ALICE, "passed"), (BOB, "failed"))
+        for student, status in statuses:
             graded = result([check(status, points=2.0 if status == "passed" else 0.0, max_points=2.0,
                                    hint=None if status == "passed" else "do not flip the kernel")])
             book.record(student, f"{student.id}/conv.ipynb", "ab" * 32, graded, status="graded",
