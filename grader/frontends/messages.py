@@ -36,6 +36,8 @@ UNRECOGNISED = "not a submission, left out: {path}"
 NOTHING_FOUND = "no submission (.ipynb or .py) found in the sources given; name the class's folder or zip"
 BATCH_START = "grading {todo} of {total} submissions, {jobs} at a time ({skipped} already in the gradebook)"
 BATCH_LINE = "{student}: {status} {score} ({seconds:.1f} s)"
+BATCH_RATE = "{rate:.1f}/min"
+BATCH_NOT_CLEAN = "{count} not graded cleanly"
 BATCH_INTERRUPTED = "stopped; what was graded is kept. Resume with: {command}"
 BATCH_SUMMARY = (
     "graded {graded}, missing {missing}, unusable {unusable}, timed out {timeout};"

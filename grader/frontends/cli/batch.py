@@ -20,6 +20,7 @@ from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
 from grader.frontends.cli.options import add_options, course_epilog, grade_options, settings_from
 from grader.frontends.cli.output import fail
+from grader.frontends.cli.progress import BatchProgress
 from grader.options import with_default
 
 if TYPE_CHECKING:
@@ -81,18 +82,21 @@ def run(args: argparse.Namespace) -> int:
         print(say.BATCH_START.format(todo=len(todo), total=len(found.submissions), jobs=args.jobs,
                                      skipped=len(found.submissions) - len(todo)))
 
-        def record(outcome: Outcome[Located]) -> None:
-            located = outcome.item
-            gradebook.record(located.student, str(located.path), _sha256(located.path), outcome.result,
-                             status=outcome.status, late=located.late, duration=outcome.duration,
-                             reason=outcome.reason, seed=options.seed, pack_version=version)
-            print(_progress_line(outcome), flush=True)
+        with BatchProgress(len(todo)) as progress:
 
-        try:
-            grade_all(todo, lambda located: located.path, options, record, jobs=args.jobs)
-        except KeyboardInterrupt:
-            print(say.BATCH_INTERRUPTED.format(command=command), file=sys.stderr)
-            raise
+            def record(outcome: Outcome[Located]) -> None:
+                located = outcome.item
+                gradebook.record(located.student, str(located.path), _sha256(located.path),
+                                 outcome.result, status=outcome.status, late=located.late,
+                                 duration=outcome.duration, reason=outcome.reason, seed=options.seed,
+                                 pack_version=version)
+                progress.done(_progress_line(outcome), ok=outcome.status == "graded")
+
+            try:
+                grade_all(todo, lambda located: located.path, options, record, jobs=args.jobs)
+            except KeyboardInterrupt:
+                print(say.BATCH_INTERRUPTED.format(command=command), file=sys.stderr)
+                raise
         _summary(gradebook, found, args.out)
     return EXIT_OK
 
