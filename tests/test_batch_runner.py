@@ -91,6 +91,8 @@ def test_when_a_result_is_read_then_the_class_status_says_unusable_timed_out_or_
     assert status_of(graded) == ("graded", "")
     assert status_of(unusable) == ("unusable", "not a notebook: save it again")
     assert status_of(spent) == ("timeout", "the budget ran out")
+    in_cells = dataclasses.replace(graded, error=messages.BUDGET_SPENT_IN_CELLS.format(seconds=5))
+    assert status_of(in_cells) == ("timeout", in_cells.error)
 
 
 def test_when_kernels_run_side_by_side_then_each_gets_one_thread_unless_the_caller_chose(

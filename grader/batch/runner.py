@@ -30,6 +30,8 @@ OutcomeStatus = Literal["graded", "unusable", "timeout"]
 #: Thread counts a kernel inherits (``grader.execution.environment.INHERITED``): one each when
 #: kernels run side by side, or N kernels of 2 threads each fight over 2 cores.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+#: How a result's error begins when the time budget ran out while the cells ran.
+_BUDGET_IN_CELLS = messages.BUDGET_SPENT_IN_CELLS.split("{", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ def status_of(result: SubmissionResult) -> tuple[OutcomeStatus, str]:
     """How the class sees a result: unusable when it could not be graded at all, timed out when
     its time budget ran out, graded otherwise (whatever its score)."""
     if result.error is not None:
+        # The budget spent in the cells (a hanging top-level cell) is the submission's own time
+        # running out, not a file that cannot be graded.
+        if result.error.startswith(_BUDGET_IN_CELLS):
+            return "timeout", result.error
         return "unusable", result.error
     spent = next((c for c in result.checks if c.hint == messages.HINT_BUDGET), None)
     if spent is not None:

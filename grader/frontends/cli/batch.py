@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from grader.batch import Found, Located
     from grader.batch.runner import Outcome
     from grader.gradebook import Gradebook
+    from grader.results.cohort import ClassEntry
 
 NAME = "batch"
 HELP = say.HELP_BATCH
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     """Find, grade what is not graded yet, record; 0 once the batch completed."""
     from grader.batch import find_submissions, read_roster
     from grader.batch.runner import grade_all
-    from grader.gradebook import Gradebook, installed_grader_version, resume_key
+    from grader.gradebook import Gradebook, installed_grader_version
 
     if args.jobs < 1:
         fail(say.BAD_JOBS.format(jobs=args.jobs))
@@ -76,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
         gradebook.add_students(students)
         gradebook.begin_batch(command, seed=options.seed, pack_version=version,
                               torch_version=_torch_version())
-        done = set() if args.regrade else gradebook.done_keys()
+        graded = {} if args.regrade else {e.student.id: e for e in gradebook.entries()}
         todo = [s for s in found.submissions
-                if resume_key(_sha256(s.path), pack_version=version, seed=options.seed) not in done]
+                if not _already_graded(graded.get(s.student.id), s, options.seed, version)]
         print(say.BATCH_START.format(todo=len(todo), total=len(found.submissions), jobs=args.jobs,
                                      skipped=len(found.submissions) - len(todo)))
 
@@ -99,6 +100,15 @@ def run(args: argparse.Namespace) -> int:
                 raise
         _summary(gradebook, found, args.out)
     return EXIT_OK
+
+
+def _already_graded(entry: ClassEntry | None, located: Located, seed: int, version: str) -> bool:
+    """Whether the gradebook's counting row for this student is this file, graded by this grader
+    with this seed: then running the command again leaves it. Keyed by student, so two students
+    who hand in the same file (the untouched stub) are each graded."""
+    result = entry.result if entry is not None else None
+    return (entry is not None and result is not None and entry.sha256 == _sha256(located.path)
+            and result.seed == seed and result.grader_version == version)
 
 
 def _torch_version() -> str:
