@@ -179,13 +179,18 @@ class Gradebook:
                 )
 
     def done_keys(self) -> set[ResumeKey]:
-        """Every (sha256, pack version, seed, grader version) recorded, whatever became of it: a
-        resumed batch skips these, since grading them again would give the same result."""
+        """Every (sha256, pack version, seed, grader version) recorded, whatever became of it."""
+        return {key for _, key in self.done_by_student()}
+
+    def done_by_student(self) -> set[tuple[str, ResumeKey]]:
+        """Every (student, key) recorded, whatever became of it: a resumed batch skips a student's
+        file with such a key, since grading it again would give the same result. Keyed by student
+        too, so two students who hand in the same file (the untouched stub) are each graded."""
         with self._errors():
             rows = self._connection.execute(
-                "SELECT DISTINCT sha256, pack_version, seed, grader_version FROM submissions"
+                "SELECT DISTINCT student_id, sha256, pack_version, seed, grader_version FROM submissions"
             ).fetchall()
-        return {ResumeKey(*row) for row in rows}
+        return {(row[0], ResumeKey(*row[1:])) for row in rows}
 
     def missing(self, students: Iterable[Student]) -> list[Student]:
         """Those of ``students`` with no submission that counts, in the order given."""

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from grader.batch import Found, Located
     from grader.batch.runner import Outcome
     from grader.gradebook import Gradebook
-    from grader.results.cohort import ClassEntry
 
 NAME = "batch"
 HELP = say.HELP_BATCH
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     """Find, grade what is not graded yet, record; 0 once the batch completed."""
     from grader.batch import find_submissions, read_roster
     from grader.batch.runner import grade_all
-    from grader.gradebook import Gradebook, installed_grader_version
+    from grader.gradebook import Gradebook, installed_grader_version, resume_key
 
     if args.jobs < 1:
         fail(say.BAD_JOBS.format(jobs=args.jobs))
@@ -77,38 +76,30 @@ def run(args: argparse.Namespace) -> int:
         gradebook.add_students(students)
         gradebook.begin_batch(command, seed=options.seed, pack_version=version,
                               torch_version=_torch_version())
-        graded = {} if args.regrade else {e.student.id: e for e in gradebook.entries()}
-        todo = [s for s in found.submissions
-                if not _already_graded(graded.get(s.student.id), s, options.seed, version)]
+        done = set() if args.regrade else gradebook.done_by_student()
+        # Each file is read and hashed once: for the resume key here, and for its record below.
+        hashed = [(s, _sha256(s.path)) for s in found.submissions]
+        todo = [(s, sha) for s, sha in hashed
+                if (s.student.id, resume_key(sha, pack_version=version, seed=options.seed)) not in done]
         print(say.BATCH_START.format(todo=len(todo), total=len(found.submissions), jobs=args.jobs,
                                      skipped=len(found.submissions) - len(todo)))
 
         with BatchProgress(len(todo)) as progress:
 
-            def record(outcome: Outcome[Located]) -> None:
-                located = outcome.item
-                gradebook.record(located.student, str(located.path), _sha256(located.path),
-                                 outcome.result, status=outcome.status, late=located.late,
-                                 duration=outcome.duration, reason=outcome.reason, seed=options.seed,
-                                 pack_version=version)
+            def record(outcome: Outcome[tuple[Located, str]]) -> None:
+                located, sha256 = outcome.item
+                gradebook.record(located.student, str(located.path), sha256, outcome.result,
+                                 status=outcome.status, late=located.late, duration=outcome.duration,
+                                 reason=outcome.reason, seed=options.seed, pack_version=version)
                 progress.done(_progress_line(outcome), ok=outcome.status == "graded")
 
             try:
-                grade_all(todo, lambda located: located.path, options, record, jobs=args.jobs)
+                grade_all(todo, lambda item: item[0].path, options, record, jobs=args.jobs)
             except KeyboardInterrupt:
                 print(say.BATCH_INTERRUPTED.format(command=command), file=sys.stderr)
                 raise
         _summary(gradebook, found, args.out)
     return EXIT_OK
-
-
-def _already_graded(entry: ClassEntry | None, located: Located, seed: int, version: str) -> bool:
-    """Whether the gradebook's counting row for this student is this file, graded by this grader
-    with this seed: then running the command again leaves it. Keyed by student, so two students
-    who hand in the same file (the untouched stub) are each graded."""
-    result = entry.result if entry is not None else None
-    return (entry is not None and result is not None and entry.sha256 == _sha256(located.path)
-            and result.seed == seed and result.grader_version == version)
 
 
 def _torch_version() -> str:
@@ -126,10 +117,10 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _progress_line(outcome: Outcome[Located]) -> str:
+def _progress_line(outcome: Outcome[tuple[Located, str]]) -> str:
     result = outcome.result
     score = f"{result.points:g}/{result.max_points:g}" if result is not None and result.error is None else ""
-    return say.BATCH_LINE.format(student=outcome.item.student.id, status=outcome.status, score=score,
+    return say.BATCH_LINE.format(student=outcome.item[0].student.id, status=outcome.status, score=score,
                                  seconds=outcome.duration)
 
 
