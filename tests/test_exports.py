@@ -132,6 +132,21 @@ def test_when_the_csv_cannot_be_written_then_one_line_says_where(tmp_path: Path)
     assert "\n" not in caught.value.message and "grades.csv" in caught.value.message
 
 
+def ungraded() -> ClassEntry:
+    return ClassEntry(Student("789", "Hopper, Grace"), "ungraded", path="/subs/grace.ipynb",
+                      sha256="99" * 32)
+
+
+def test_when_a_batch_stopped_before_a_student_then_every_format_leaves_their_score_empty(
+        tmp_path: Path) -> None:
+    (row,) = read_csv(write_csv([ungraded()], tmp_path / "grades.csv"))
+    assert (row["status"], row["total"], row["sha256"]) == ("ungraded", "", "99" * 32)
+    canvas = list(csv.reader(io.StringIO(write_canvas([ungraded()], tmp_path / "c.csv", "Conv").read_text())))
+    assert canvas[-1] == ["Hopper, Grace", "789", "", "", "", ""]  # no score: not a graded zero
+    assert write_gradescope([ungraded()], tmp_path / "gs") == ()
+    assert write_reports([ungraded()], tmp_path / "reports") == {}
+
+
 # --- Canvas ---------------------------------------------------------------------------------------
 
 

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from grader.gradebook import SCHEMA_VERSION, Gradebook, GradebookError, ResumeKey, messages, resume_key
+from grader.gradebook import (
+    SCHEMA_VERSION,
+    Gradebook,
+    GradebookError,
+    HandIn,
+    ResumeKey,
+    messages,
+    resume_key,
+)
 from grader.gradebook.schema import MIGRATIONS, migrate
 from grader.results.cohort import Student
 from grader.results.model import CheckResult, DeviceInfo, ExerciseResult, SubmissionInfo, SubmissionResult
@@ -63,6 +71,62 @@ def test_when_a_class_is_recorded_then_entries_give_back_the_latest_counting_sub
     assert (entries["bob"].status, entries["bob"].result, entries["bob"].reason) == (
         "unusable", None, "not a notebook")
     assert (entries["carol"].status, entries["carol"].student.section) == ("missing", "B")
+
+
+def test_when_a_batch_stops_before_grading_a_file_then_its_student_is_ungraded_not_missing(
+        tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        book.add_students([CAROL])
+        book.begin_batch("grader batch class", seed=7, pack_version="1.0", torch_version="2.13.0")
+        book.hand_in([HandIn(ALICE, "alice/conv.ipynb", "a" * 64),
+                      HandIn(BOB, "bob/conv.ipynb", "b" * 64, late=True),
+                      HandIn(BOB, "bob/first.ipynb", "0" * 64, counts=False)])
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64)  # then Ctrl-C: bob's file never graded
+        entries = {e.student.id: e for e in book.entries()}
+        assert book.last_command() == "grader batch class"
+    assert entries["alice"].status == "graded"
+    bob = entries["bob"]
+    assert (bob.status, bob.result, bob.path, bob.sha256, bob.late) == (
+        "ungraded", None, "bob/conv.ipynb", "b" * 64, True)
+    assert bob.earlier == ("bob/first.ipynb",)  # the file bob replaced is on record, not graded
+    assert entries["carol"].status == "missing"
+
+
+def test_when_a_student_hands_in_a_new_file_then_the_old_grade_no_longer_counts_until_it_is_graded(
+        tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        book.begin_batch("grader batch class", seed=7, pack_version="1.0", torch_version="2.13.0")
+        book.hand_in([HandIn(ALICE, "alice/v1.ipynb", "1" * 64)])
+        record(book, ALICE, "alice/v1.ipynb", "1" * 64)
+        book.begin_batch("grader batch class", seed=7, pack_version="1.0", torch_version="2.13.0")
+        book.hand_in([HandIn(ALICE, "alice/v2.ipynb", "2" * 64)])
+        (before,) = book.entries()
+        record(book, ALICE, "alice/v2.ipynb", "2" * 64)
+        (after,) = book.entries()
+    assert (before.status, before.path, before.result, before.earlier) == (
+        "ungraded", "alice/v2.ipynb", None, ("alice/v1.ipynb",))
+    assert (after.status, after.sha256, after.earlier) == ("graded", "2" * 64, ("alice/v1.ipynb",))
+
+
+def test_when_a_gradebook_of_schema_1_is_opened_then_it_migrates_and_its_class_reads_as_before(
+        tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, str(path), MIGRATIONS[:1])  # as the grader wrote it before files were recorded
+    connection.execute("INSERT INTO students (id) VALUES ('bob')")
+    connection.execute(
+        "INSERT INTO submissions (student_id, path, sha256, late, graded_at, grader_version, torch_version,"
+        " pack_version, seed, status, duration, reason, counts) VALUES ('bob', 'bob/conv.ipynb', 'bb', 0,"
+        " '2026-01-01', '1', '2', '1.0', 7, 'unusable', 1.0, 'not a notebook', 1)")
+    connection.close()
+    with Gradebook.open(path) as book:
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64)  # records without hand-ins: no batch yet
+        entries = {e.student.id: e for e in book.entries()}
+    version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()
+    assert version == (SCHEMA_VERSION,)
+    assert (entries["bob"].status, entries["bob"].reason) == ("unusable", "not a notebook")
+    entry = entries["alice"]
+    assert (entry.status, entry.sha256) == ("graded", "a" * 64)
 
 
 def test_when_a_result_is_recorded_then_each_check_on_each_device_has_its_row(tmp_path: Path) -> None:
@@ -163,7 +227,7 @@ def test_when_the_file_is_empty_then_open_creates_the_current_schema_in_wal_mode
     assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-    assert tables == {"students", "batches", "submissions", "check_results"}
+    assert tables == {"students", "batches", "submissions", "check_results", "handed_in"}
 
 
 def test_when_the_schema_is_older_then_the_later_migrations_run_in_order_and_keep_the_rows(

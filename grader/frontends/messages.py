@@ -49,6 +49,10 @@ HELP_EXPORT_OUTPUT = "the file (csv, canvas) or folder (gradescope, reports) to 
 HELP_ASSIGNMENT = "the assignment's column name in Canvas (canvas only)"
 NO_GRADEBOOK = "{path}: no such gradebook; grade the class first with: grader batch SOURCE... --out DIR"
 EXPORTED = "wrote {what} for {count} students to {path}"
+UNGRADED_IN_EXPORT = (
+    "{count} students' latest submissions are not graded yet (their batch was stopped) and export"
+    " without a score: resume it with: {command}"
+)
 HELP_SUBMISSION = "the notebook (.ipynb) or module (.py) to grade"
 HELP_JSON = "also write the result as JSON to this file ('-' for standard output)"
 HELP_NO_COLOR = "never colour the summary (the NO_COLOR environment variable does the same)"

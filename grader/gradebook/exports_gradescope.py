@@ -43,7 +43,7 @@ def write_gradescope(
     names = Names()
     written: list[Path] = []
     for entry in entries:
-        if entry.status == "missing":
+        if entry.result is None and entry.status in ("missing", "ungraded"):
             continue
         data = gradescope_results(entry, feedback)
         target = make_subfolder(folder, names.claim(entry.student.id)) / RESULTS_FILE

@@ -2,8 +2,8 @@
 
 The files are named after the student id made safe (``exports_names``): ``<name>.html`` and
 ``<name>.md`` side by side, so a hostile id (``../../x``, ``con``) lands inside the folder like any
-other. A student without a result (missing) gets no report; an unusable or timed-out submission
-gets the report of the result grading wrote, which says why.
+other. A student without a result (missing, or not graded yet) gets no report; an unusable or
+timed-out submission gets the report of the result grading wrote, which says why.
 """
 
 from __future__ import annotations

@@ -68,8 +68,24 @@ _TABLES: Migration = (
     )""",
 )
 
+#: Version 2: the files each batch found, graded or not yet. A student whose latest file has no
+#: submission row is "not graded yet" (a batch stopped before it), never "missing", and the files
+#: they replaced are on record without being graded.
+_HANDED_IN: Migration = (
+    """CREATE TABLE handed_in (
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        student_id TEXT NOT NULL REFERENCES students(id),
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        late INTEGER NOT NULL CHECK (late IN (0, 1)),
+        counts INTEGER NOT NULL CHECK (counts IN (0, 1)),
+        PRIMARY KEY (batch_id, student_id, path)
+    )""",
+    "CREATE INDEX handed_in_by_student ON handed_in(student_id, batch_id)",
+)
+
 #: Every migration, oldest first; the schema version is how many have been applied.
-MIGRATIONS: tuple[Migration, ...] = (_TABLES,)
+MIGRATIONS: tuple[Migration, ...] = (_TABLES, _HANDED_IN)
 
 #: The version this grader writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,7 +12,7 @@ both grade the same file it is recorded twice and the later row counts. A writer
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Literal, NamedTuple
 
 from grader.gradebook import messages
+from grader.gradebook.reading import class_entries
 from grader.gradebook.schema import GradebookError, migrate
 from grader.results.cohort import ClassEntry, Student
 from grader.results.model import SubmissionResult
@@ -56,16 +57,14 @@ def resume_key(sha256: str, *, pack_version: str, seed: int) -> ResumeKey:
 
 
 @dataclass(frozen=True)
-class _Row:
-    id: int
-    student_id: str
+class HandIn:
+    """A file a batch found for a student: the one that counts (their latest), or one it replaced."""
+
+    student: Student
     path: str
     sha256: str
-    late: bool
-    status: RecordStatus
-    duration: float
-    reason: str
-    counts: bool
+    late: bool = False
+    counts: bool = True
 
 
 class Gradebook:
@@ -178,6 +177,25 @@ class Gradebook:
                       int(c.bonus), c.hint, c.message) for c in result.checks],
                 )
 
+    def hand_in(self, files: Iterable[HandIn]) -> None:
+        """Record the files this batch found, before grading any: the latest of each student's
+        counts, the ones it replaced are kept on record without being graded."""
+        assert self._batch is not None, "begin_batch() first"
+        files = list(files)
+        self.add_students(f.student for f in files)
+        with self._transaction() as connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO handed_in (batch_id, student_id, path, sha256, late, counts)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(self._batch, f.student.id, f.path, f.sha256, int(f.late), int(f.counts)) for f in files],
+            )
+
+    def last_command(self) -> str:
+        """The command of the latest batch: the one that resumes it."""
+        with self._errors():
+            row = self._connection.execute("SELECT command FROM batches ORDER BY id DESC LIMIT 1").fetchone()
+        return str(row[0]) if row else ""
+
     def done_keys(self) -> set[ResumeKey]:
         """Every (sha256, pack version, seed, grader version) recorded, whatever became of it."""
         return {key for _, key in self.done_by_student()}
@@ -200,46 +218,16 @@ class Gradebook:
         return [s for s in students if s.id not in counted]
 
     def entries(self) -> list[ClassEntry]:
-        """The class, by student id: each student's latest counting submission with its result
-        rebuilt from JSON, the others as ``earlier``; a student without one is ``missing``."""
+        """The class, by student id (``reading``): each student's submission that counts with its
+        result rebuilt from JSON, "ungraded" when their latest file is not graded yet, "missing"
+        when they handed in nothing; their other files as ``earlier``."""
         with self._errors():
             # One read transaction: a snapshot, even while a batch commits beside it.
             self._connection.execute("BEGIN")
             try:
-                students = [Student(*row) for row in self._connection.execute(
-                    "SELECT id, name, email, section, sis_id FROM students ORDER BY id")]
-                rows = [_Row(id=row[0], student_id=row[1], path=row[2], sha256=row[3], late=bool(row[4]),
-                             status=row[5], duration=row[6], reason=row[7], counts=bool(row[8]))
-                        for row in self._connection.execute(
-                            "SELECT id, student_id, path, sha256, late, status, duration, reason, counts"
-                            " FROM submissions ORDER BY id")]
-                by_student: dict[str, list[_Row]] = {}
-                for row in rows:
-                    by_student.setdefault(row.student_id, []).append(row)
-                return [self._entry(s, by_student.get(s.id, [])) for s in students]
+                return class_entries(self._connection, self._path)
             finally:
                 self._connection.execute("COMMIT")
-
-    def _entry(self, student: Student, rows: Sequence[_Row]) -> ClassEntry:
-        counting = [row for row in rows if row.counts]
-        chosen = counting[-1] if counting else None
-        earlier = tuple(dict.fromkeys(r.path for r in rows if chosen is None or r.path != chosen.path))
-        if chosen is None:
-            return ClassEntry(student, "missing", earlier=earlier)
-        return ClassEntry(student, chosen.status, result=self._result(chosen.id), path=chosen.path,
-                          sha256=chosen.sha256, late=chosen.late, earlier=earlier,
-                          duration=chosen.duration, reason=chosen.reason)
-
-    def _result(self, submission: int) -> SubmissionResult | None:
-        (text,) = self._connection.execute(
-            "SELECT result_json FROM submissions WHERE id = ?", (submission,)).fetchone()
-        if text is None:
-            return None
-        try:
-            return SubmissionResult.from_json(text)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise GradebookError(messages.RESULT_UNREADABLE.format(
-                path=self._path, submission=submission, reason=exc)) from None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

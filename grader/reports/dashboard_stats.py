@@ -111,7 +111,9 @@ def class_stats(entries: Sequence[ClassEntry], slowest: int = 10) -> ClassStats:
     timed = sorted((e for e in entries if e.duration > 0), key=lambda e: (-e.duration, e.student.id))
     return ClassStats(
         total=len(entries),
-        counts=tuple((s, sum(1 for e in entries if e.status == s)) for s in ENTRY_STATUSES),
+        # "Not graded yet" only after a stopped batch: shown when there are some.
+        counts=tuple((s, n) for s in ENTRY_STATUSES
+                     if (n := sum(1 for e in entries if e.status == s)) or s != "ungraded"),
         graded=graded,
         percents=percents,
         mean=statistics.fmean(percents) if percents else None,

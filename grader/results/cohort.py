@@ -13,9 +13,9 @@ from typing import Literal, get_args
 from grader.results.model import SubmissionResult
 
 #: What became of a student's submission: graded (whatever its score), missing (on the roster, no
-#: submission found), unusable (could not be graded at all: unreadable, not a notebook), or timed
-#: out (past its wall-clock limit).
-EntryStatus = Literal["graded", "missing", "unusable", "timeout"]
+#: submission found), unusable (could not be graded at all: unreadable, not a notebook), timed
+#: out (past its wall-clock limit), or ungraded (handed in, but the batch stopped before grading it).
+EntryStatus = Literal["graded", "missing", "unusable", "timeout", "ungraded"]
 ENTRY_STATUSES: tuple[EntryStatus, ...] = get_args(EntryStatus)
 
 

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     """Find, grade what is not graded yet, record; 0 once the batch completed."""
     from grader.batch import find_submissions, read_roster
     from grader.batch.runner import grade_all
-    from grader.gradebook import Gradebook, installed_grader_version, resume_key
+    from grader.gradebook import Gradebook, HandIn, installed_grader_version, resume_key
 
     if args.jobs < 1:
         fail(say.BAD_JOBS.format(jobs=args.jobs))
@@ -79,6 +79,11 @@ def run(args: argparse.Namespace) -> int:
         done = set() if args.regrade else gradebook.done_by_student()
         # Each file is read and hashed once: for the resume key here, and for its record below.
         hashed = [(s, _sha256(s.path)) for s in found.submissions]
+        gradebook.hand_in([
+            *(HandIn(s.student, str(s.path), sha, s.late) for s, sha in hashed),
+            *(HandIn(s.student, str(path), _sha256(path), counts=False)
+              for s in found.submissions for path in s.earlier),
+        ])
         todo = [(s, sha) for s, sha in hashed
                 if (s.student.id, resume_key(sha, pack_version=version, seed=options.seed)) not in done]
         print(say.BATCH_START.format(todo=len(todo), total=len(found.submissions), jobs=args.jobs,

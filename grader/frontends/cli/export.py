@@ -4,6 +4,7 @@ wants; nothing is graded again, so an export is as fast as its files are to writ
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from grader.frontends import messages as say
@@ -44,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     feedback = grade_options(settings_from(args)).feedback
     with Gradebook.open(args.gradebook) as gradebook:
         entries = gradebook.entries()
+        ungraded = sum(entry.status == "ungraded" for entry in entries)
+        if ungraded:
+            print(say.UNGRADED_IN_EXPORT.format(count=ungraded, command=gradebook.last_command()),
+                  file=sys.stderr)
     out: Path = args.output or args.gradebook.parent / FORMATS[args.format]
     if args.format == "csv":
         exports.write_csv(entries, out)
