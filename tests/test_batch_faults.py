@@ -23,7 +23,8 @@ from grader import messages as grader_messages
 from grader.execution.cleanup import process_identity
 from grader.frontends import messages as say
 from grader.frontends.cli import EXIT_OK, main
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, HandIn
+from grader.results.cohort import Student
 
 FAST = ["--device", "cpu", "--cell-timeout", "10", "--call-timeout", "5", "--submission-timeout", "30"]
 
@@ -244,3 +245,52 @@ def test_when_two_batches_write_one_gradebook_at_once_then_it_stays_sound_and_ho
         out, "SELECT student_id, count(*) FROM submissions GROUP BY student_id"))
     assert set(per_student) == {"alice", "bob"} and all(1 <= n <= 2 for n in per_student.values())
     assert len(rows(out, "SELECT id FROM batches")) == 2
+
+
+@pytest.mark.kernel
+def test_when_the_batch_gets_ctrl_c_then_its_kernels_die_at_once_and_what_was_graded_is_kept(
+    tmp_path: Path,
+) -> None:
+    folder, out = tmp_path / "class", tmp_path / "out"
+    hand_in(folder, "alice", PACK.solution_notebook)
+    for student in ("bob", "carol"):  # still in their first cell when Ctrl-C comes
+        hand_in(folder, student, solution_with(tmp_path / f"{student}.ipynb", "import time; time.sleep(90)"))
+    command = [*batch_command(folder, out, "--jobs", "2"), "--cell-timeout", "120",
+               "--submission-timeout", "300"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    kernels: set[str] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while submission_rows(out) < 1:
+            assert process.poll() is None and time.monotonic() < deadline, "alice was not graded"
+            time.sleep(0.05)
+        time.sleep(2)  # bob's and carol's kernels are sleeping in their cells by now
+        kernels = descendants(process.pid)
+        assert kernels, "no kernel was running"
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends (kernels lead sessions of their own)
+        stopped = time.monotonic()
+        _, stderr = process.communicate(timeout=60)
+        waited = time.monotonic() - stopped
+    finally:
+        process.kill()
+        end(kernels)
+    assert waited < 15, f"the batch took {waited:.0f} s to stop: it waited for the sleeping cells"
+    assert process.returncode == 130
+    assert not {k for k in kernels if process_identity(int(k.split(":")[0])) == k}, "a kernel outlived"
+    assert "Resume with: grader batch " in stderr and str(folder) in stderr
+    assert {sid: status for sid, (status, _) in statuses(out).items()} == {
+        "alice": "graded", "bob": "ungraded", "carol": "ungraded"}  # handed in, never "missing"
+
+
+def test_when_a_stopped_batch_is_exported_then_one_line_says_who_is_not_graded_and_how_to_resume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with Gradebook.open(out / "gradebook.sqlite") as book:
+        book.begin_batch("grader batch class --out out", seed=0, pack_version="1", torch_version="2")
+        book.hand_in([HandIn(Student("bob"), "class/bob/conv.ipynb", "b" * 64)])
+    assert main(["export", str(out / "gradebook.sqlite"), "--format", "csv"]) == EXIT_OK
+    assert say.UNGRADED_IN_EXPORT.format(count=1, command="grader batch class --out out") in (
+        capsys.readouterr().err)

@@ -132,6 +132,23 @@ def test_when_a_grader_was_killed_then_the_next_workspace_sweeps_its_leftovers_a
         assert workspace.root.exists()
 
 
+def test_when_this_grader_stops_its_kernels_then_they_die_and_none_starts_until_it_is_done(
+    submission: Path, base: Path, sleeper: subprocess.Popen[bytes]
+) -> None:
+    with Workspace.create(submission, base=base) as workspace:
+        workspace.adopt(sleeper.pid)
+        with cleanup.kernels_stopped():
+            assert sleeper.wait(timeout=10) == -9
+            with pytest.raises(cleanup.KernelsStopped):
+                Workspace.create(submission, base=base)
+            late = subprocess.Popen(["sleep", "60"], start_new_session=True)
+            workspace.adopt(late.pid)  # launched from a workspace claimed just before the stop
+            assert late.wait(timeout=10) == -9
+        with Workspace.create(submission, base=base):
+            pass  # the stop is over: kernels start again
+    assert [p.name for p in base.iterdir()] == []
+
+
 def test_when_a_pid_was_reused_then_the_sweep_neither_trusts_the_owner_nor_kills_the_stranger(
     submission: Path, base: Path, sleeper: subprocess.Popen[bytes]
 ) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from grader import messages
+from grader.execution.cleanup import kernels_stopped
 from grader.grading import GradeOptions, grade
 from grader.results.model import SubmissionResult
 
@@ -85,9 +86,10 @@ def grade_all(
     """Grade every item's submission, ``jobs`` at a time, calling ``on_graded`` in this thread as
     each finishes (in the order they finish).
 
-    A KeyboardInterrupt stops the submissions not started yet and is raised again once the ones
-    in flight are handed over, so nothing graded is lost. ``grade_one`` stands in for
-    ``grader.grading.grade`` in tests.
+    A KeyboardInterrupt stops at once: no submission starts, the kernels in flight are killed and
+    what they were grading is dropped (it says nothing of the student's code, and a resumed batch
+    grades it again), what had finished is handed over, then the interrupt is raised again.
+    ``grade_one`` stands in for ``grader.grading.grade`` in tests.
     """
     run = grade_one or (lambda path, opts: grade(path, options=opts))
     one_thread_per_kernel(jobs)
@@ -116,7 +118,9 @@ def grade_all(
                     on_graded(finished.pop(0).result())
         except KeyboardInterrupt:
             queue.clear()
-            # Finished beside the one interrupted, or in flight: finish them and keep what they graded.
-            for future in [*finished, *pending]:
+            finished.extend(future for future in pending if future.done())
+            with kernels_stopped():
+                wait(pending)  # each ends fast now that its kernel is gone
+            for future in finished:
                 on_graded(future.result())
             raise

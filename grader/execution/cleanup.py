@@ -9,6 +9,9 @@ own session and, by design, do not watch for their parent). So each workspace re
 and which kernel processes it holds; a later grader's ``sweep`` removes workspaces whose owner is
 gone and kills their kernels first. Processes are named by pid *and* start time, so a reused pid
 is never mistaken for the original owner, and a sweep never kills a stranger.
+
+A grader that is stopped while it grades (Ctrl-C in a batch) kills its own kernels at once with
+``kernels_stopped``: waiting for each in-flight submission to finish could take its whole budget.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 #: Who owns a workspace: the grader process's identity (see ``process_identity``).
@@ -29,6 +34,16 @@ OWNER_RECORD = "owner"
 PROCESS_RECORD = "processes"
 #: A workspace with no owner record yet may be one another grader is creating this instant.
 UNCLAIMED_GRACE_SECONDS = 60.0
+
+#: The workspaces this process holds now (claimed, not yet released), for ``kernels_stopped``.
+_held: set[Path] = set()
+_held_lock = threading.Lock()
+#: Set while ``kernels_stopped`` runs: no workspace is claimed, a kernel adopted is killed.
+_stopping = threading.Event()
+
+
+class KernelsStopped(RuntimeError):
+    """No kernel may start now: this process is stopping the ones it runs."""
 
 
 def process_identity(pid: int) -> str | None:
@@ -59,17 +74,52 @@ def _pid_only_identity(pid: int) -> str | None:
 
 
 def claim(root: Path) -> None:
-    """Record this process as the owner of ``root``."""
+    """Record this process as the owner of ``root``; refused (``KernelsStopped``) while this
+    process stops its kernels."""
+    if _stopping.is_set():
+        raise KernelsStopped("the grader is stopping")
     identity = process_identity(os.getpid())
     (root / OWNER_RECORD).write_text(f"{identity}\n")
+    with _held_lock:
+        _held.add(root)
+
+
+def release(root: Path) -> None:
+    """``root`` is no longer this process's to stop (its workspace is being removed)."""
+    with _held_lock:
+        _held.discard(root)
 
 
 def adopt(root: Path, pid: int) -> None:
-    """Record a kernel process started for ``root``, so a sweep can end it if we cannot."""
+    """Record a kernel process started for ``root``, so a sweep can end it if we cannot.
+
+    A kernel that started while this process was stopping its kernels is killed at once: it was
+    launched from a workspace claimed just before the stop and missed by it.
+    """
     identity = process_identity(pid)
     if identity is not None:
         with (root / PROCESS_RECORD).open("a") as records:
             records.write(f"{identity}\n")
+    if _stopping.is_set():
+        _kill_recorded(root)
+
+
+@contextlib.contextmanager
+def kernels_stopped() -> Iterator[None]:
+    """Kill every kernel this process runs, and start none until the block ends.
+
+    What graded in them then fails fast (its kernel gone, no new one allowed) and should be
+    thrown away by the caller: it says nothing about the student's code.
+    """
+    _stopping.set()
+    try:
+        with _held_lock:
+            roots = list(_held)
+        for root in roots:
+            _kill_recorded(root)
+        yield
+    finally:
+        _stopping.clear()
 
 
 def sweep(base: Path, prefix: str) -> None:

@@ -102,6 +102,7 @@ class Workspace:
         """
         if not self._closed:
             self._closed = True
+            cleanup.release(self.root)
             cleanup.remove_tree(self.root)
 
     def __enter__(self) -> Workspace:
