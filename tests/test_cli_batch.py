@@ -4,6 +4,7 @@ through real kernels, every result in the gradebook, and the same command again 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -50,6 +51,12 @@ def test_when_a_class_is_graded_then_the_gradebook_holds_everyone_and_a_rerun_gr
     assert bob is not None and bob.points == 0
     assert entries["alice"].student.name == "Alice A"  # the roster's name
     assert "not valid notebook JSON" in entries["carol"].reason
+    connection = sqlite3.connect(out / "gradebook.sqlite")
+    named = connection.execute("SELECT count(*), count(hint_id) FROM check_results WHERE hint IS NOT NULL"
+                               " AND submission_id IN (SELECT id FROM submissions WHERE student_id = 'bob')")
+    hinted, with_id = named.fetchone()
+    connection.close()
+    assert hinted > 0 and with_id == hinted  # each of the stub's hints is named after its template
 
     assert main(argv) == EXIT_OK  # the same command again: everything is in the gradebook already
     assert say.BATCH_START.format(todo=0, total=3, jobs=2, skipped=3) in capsys.readouterr().out

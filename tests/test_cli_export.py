@@ -78,3 +78,21 @@ def test_when_there_is_no_gradebook_then_one_line_says_how_to_make_one(
     assert main(["export", str(missing), "--format", "csv"]) == EXIT_USAGE
     assert capsys.readouterr().err.strip().splitlines() == [
         "error: " + say.NO_GRADEBOOK.format(path=missing)]
+
+
+def test_when_students_get_one_hint_with_their_own_figures_then_the_dashboard_counts_it_once(
+    tmp_path: Path,
+) -> None:
+    from exercises.conv_layer import hints
+
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path) as book:
+        for student, H in ((ALICE, 6), (BOB, 9)):
+            hint = hints.HINT_OUTPUT_SIZE.format(H=H, W=8, h=2, w=3, rows=H - 1, cols=6)
+            book.record(student, f"{student.id}/conv.ipynb", "ab" * 32,
+                        result([check("failed", max_points=2.0, hint=hint)]), status="graded", seed=7,
+                        pack_version="0.1.0")
+    assert main(["export", str(path), "--format", "dashboard"]) == EXIT_OK
+    page = (tmp_path / "class.html").read_text(encoding="utf-8")
+    assert "<b>2 students</b>" in page and "for this … x … input" in page
+    assert "for this 6 x 8 input" not in page

@@ -73,6 +73,17 @@ def test_when_a_class_is_recorded_then_entries_give_back_the_latest_counting_sub
     assert (entries["carol"].status, entries["carol"].student.section) == ("missing", "B")
 
 
+def test_when_a_result_is_recorded_with_hint_names_then_each_check_row_names_its_hint(
+        tmp_path: Path) -> None:
+    path = tmp_path / "gradebook.sqlite"
+    with Gradebook.open(path) as book:
+        record(book, ALICE, "alice/conv.ipynb", "a" * 64, hint_id={"use torch": "hints.HINT_TORCH"}.get)
+    rows = sqlite3.connect(path).execute(
+        "SELECT check_id, hint, hint_id FROM check_results ORDER BY check_id").fetchall()
+    assert rows == [("extra", None, None), ("matches_conv2d", None, None),
+                    ("shape", "use torch", "hints.HINT_TORCH")]
+
+
 def test_when_a_batch_stops_before_grading_a_file_then_its_student_is_ungraded_not_missing(
         tmp_path: Path) -> None:
     with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
@@ -235,13 +246,13 @@ def test_when_the_schema_is_older_then_the_later_migrations_run_in_order_and_kee
     path = tmp_path / "gradebook.sqlite"
     with Gradebook.open(path) as book:
         record(book, ALICE, "alice/conv.ipynb", "a" * 64)
-    later = (*MIGRATIONS, ("ALTER TABLE check_results ADD COLUMN hint_id TEXT",),
-             ("UPDATE check_results SET hint_id = 'HINT_' || check_id",))
+    later = (*MIGRATIONS, ("ALTER TABLE check_results ADD COLUMN topic TEXT",),
+             ("UPDATE check_results SET topic = 'TOPIC_' || check_id",))
     connection = sqlite3.connect(path, isolation_level=None)
     assert migrate(connection, str(path), later) == SCHEMA_VERSION + 2
     assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION + 2,)
-    assert connection.execute("SELECT hint_id FROM check_results WHERE check_id = 'shape'").fetchone() == (
-        "HINT_shape",)
+    assert connection.execute("SELECT topic FROM check_results WHERE check_id = 'shape'").fetchone() == (
+        "TOPIC_shape",)
 
 
 def test_when_a_migration_fails_then_the_gradebook_keeps_its_older_version(tmp_path: Path) -> None:

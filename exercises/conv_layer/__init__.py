@@ -121,4 +121,8 @@ PACK = Pack(
     stub_module=ROOT / "stub.py",
     solution_notebook=SOLUTIONS / "conv_layer.ipynb",
     solution_module=SOLUTIONS / "conv_layer.py",
+    hint_modules=tuple(f"exercises.conv_layer.{name}" for name in (
+        "hints", "hints_autograd", "hints_derivative", "hints_diagonal", "hints_edge", "hints_kernels",
+        "hints_matmul", "hints_matmul_ops",
+    )),
 )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from grader import messages
+from grader.catalog.model import Pack
 from grader.execution.cleanup import kernels_stopped
 from grader.grading import GradeOptions, grade
 from grader.results.model import SubmissionResult
@@ -81,17 +82,18 @@ def grade_all(
     on_graded: Callable[[Outcome[Item]], None],
     *,
     jobs: int = 1,
+    pack: Pack | None = None,
     grade_one: Callable[[Path, GradeOptions], SubmissionResult] | None = None,
 ) -> None:
     """Grade every item's submission, ``jobs`` at a time, calling ``on_graded`` in this thread as
-    each finishes (in the order they finish).
+    each finishes (in the order they finish), against ``pack`` (the only one installed by default).
 
     A KeyboardInterrupt stops at once: no submission starts, the kernels in flight are killed and
     what they were grading is dropped (it says nothing of the student's code, and a resumed batch
     grades it again), what had finished is handed over, then the interrupt is raised again.
     ``grade_one`` stands in for ``grader.grading.grade`` in tests.
     """
-    run = grade_one or (lambda path, opts: grade(path, options=opts))
+    run = grade_one or (lambda path, opts: grade(path, options=opts, pack=pack))
     one_thread_per_kernel(jobs)
 
     def task(item: Item) -> Outcome[Item]:

@@ -121,6 +121,9 @@ class Pack:
     stub_module: Path
     solution_notebook: Path
     solution_module: Path
+    #: Dotted names of the modules holding the hints' templates, so that a hint given to a
+    #: student can be named after the template it was filled from (``grader.catalog.hints``).
+    hint_modules: tuple[str, ...] = ()
 
     def exercise(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:

@@ -68,9 +68,9 @@ _TABLES: Migration = (
     )""",
 )
 
-#: Version 2: the files each batch found, graded or not yet. A student whose latest file has no
-#: submission row is "not graded yet" (a batch stopped before it), never "missing", and the files
-#: they replaced are on record without being graded.
+#: Version 2: the files each batch found, graded or not yet, and each check's hint named. A student
+#: whose latest file has no submission row is "not graded yet" (a batch stopped before it), never
+#: "missing", and the files they replaced are on record without being graded.
 _HANDED_IN: Migration = (
     """CREATE TABLE handed_in (
         batch_id INTEGER NOT NULL REFERENCES batches(id),
@@ -82,6 +82,9 @@ _HANDED_IN: Migration = (
         PRIMARY KEY (batch_id, student_id, path)
     )""",
     "CREATE INDEX handed_in_by_student ON handed_in(student_id, batch_id)",
+    # Which template a check's hint was filled from (``grader.catalog.hints``): misconceptions are
+    # counted by it, not by sentences that differ in each student's figures.
+    "ALTER TABLE check_results ADD COLUMN hint_id TEXT",
 )
 
 #: Every migration, oldest first; the schema version is how many have been applied.

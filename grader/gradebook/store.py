@@ -12,7 +12,7 @@ both grade the same file it is recorded twice and the later row counts. A writer
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -140,8 +140,11 @@ class Gradebook:
 
     def record(self, student: Student, path: str, sha256: str, result: SubmissionResult | None, *,
                status: RecordStatus, late: bool = False, earlier: bool = False, duration: float = 0.0,
-               reason: str = "", seed: int, pack_version: str) -> None:
+               reason: str = "", seed: int, pack_version: str,
+               hint_id: Callable[[str], str | None] | None = None) -> None:
         """Commit one submission, its checks and its full result in one transaction, at once.
+
+        ``hint_id`` names the template each check's hint was filled from (``HintCatalog.id_of``).
 
         ``earlier`` marks a submission the student replaced: recorded, never counted. The student's
         fields fill only blanks, so a roster's name outlives the one an LMS put in a file name.
@@ -171,10 +174,11 @@ class Gradebook:
                 # rather than the whole submission being lost.
                 connection.executemany(
                     "INSERT OR REPLACE INTO check_results (submission_id, exercise, check_id, device,"
-                    " status, points, max_points, bonus, hint, message)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " status, points, max_points, bonus, hint, message, hint_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(cursor.lastrowid, c.exercise, c.id, c.device, c.status, c.points, c.max_points,
-                      int(c.bonus), c.hint, c.message) for c in result.checks],
+                      int(c.bonus), c.hint, c.message, hint_id(c.hint) if hint_id and c.hint else None)
+                     for c in result.checks],
                 )
 
     def hand_in(self, files: Iterable[HandIn]) -> None:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from markupsafe import Markup
 
+from grader.catalog.hints import Hint
 from grader.reports.dashboard_stats import class_stats
 from grader.reports.environment import environment
 from grader.reports.text import clip
@@ -91,14 +92,15 @@ DEFAULT_LIMITS = DashboardLimits()
 
 def render_dashboard(
     entries: Sequence[ClassEntry], *, title: str, report_links: Mapping[str, str] | None = None,
-    limits: DashboardLimits = DEFAULT_LIMITS,
+    limits: DashboardLimits = DEFAULT_LIMITS, identify: Callable[[str], Hint] | None = None,
 ) -> str:
-    """The class page for ``entries``, at most ``MAX_BYTES`` of UTF-8.
+    """The class page for ``entries``, at most ``MAX_BYTES`` of UTF-8; ``identify`` groups the
+    hints by the template they were filled from (see ``class_stats``).
 
     ``report_links`` maps a student's id to their report's path relative to the page; a link that
     is not a relative path (a scheme, a host, an absolute path) is left out rather than followed.
     """
-    stats = class_stats(entries, slowest=limits.slowest)
+    stats = class_stats(entries, slowest=limits.slowest, identify=identify)
     links = {student: href for student, path in (report_links or {}).items()
              if (href := relative_href(path)) is not None}
     template = environment().get_template("class.html.j2")

@@ -9,9 +9,10 @@ unusable or timed-out submission is reported as such, never as a zero that drags
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from grader.catalog.hints import Hint
 from grader.results.cohort import ENTRY_STATUSES, ClassEntry, EntryStatus, Student
 from grader.results.model import CheckResult, Status, SubmissionResult
 
@@ -75,12 +76,14 @@ class CheckStats:
 
 @dataclass(frozen=True)
 class HintStats:
-    """A hint the grader gave, with the students it was given to (each once) and the checks that
-    gave it (``exercise::check``)."""
+    """A misconception: the hint's template (``text``, its blanks shown as "…"; the hint itself when
+    no template gives it), the students it was given to (each once) and the checks that gave it
+    (``exercise::check``). ``id`` names the template (``grader.catalog.hints``), "" if none."""
 
     text: str
     students: tuple[Student, ...]
     checks: tuple[str, ...]
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,11 @@ class ClassStats:
     slowest: tuple[ClassEntry, ...]
 
 
-def class_stats(entries: Sequence[ClassEntry], slowest: int = 10) -> ClassStats:
+def class_stats(entries: Sequence[ClassEntry], slowest: int = 10,
+                identify: Callable[[str], Hint] | None = None) -> ClassStats:
     """The dashboard's figures for ``entries``; ``slowest`` is how many of the longest gradings to
-    name."""
+    name; ``identify`` tells which template a hint was filled from (the pack's ``HintCatalog``), so
+    one misconception counts once whatever figures each student's hint holds."""
     graded = tuple(e for e in entries if _scored(e) is not None)
     results = [r for e in graded if (r := _scored(e)) is not None]
     percents = tuple(r.percent for r in results)
@@ -121,7 +126,7 @@ def class_stats(entries: Sequence[ClassEntry], slowest: int = 10) -> ClassStats:
         buckets=buckets(percents),
         questions=questions(results),
         checks=checks(results),
-        hints=hints(graded),
+        hints=hints(graded, identify),
         unusable=tuple(e for e in entries if e.status == "unusable"),
         timeouts=tuple(e for e in entries if e.status == "timeout"),
         slowest=tuple(timed[:slowest]),
@@ -183,19 +188,23 @@ def checks(results: Sequence[SubmissionResult]) -> tuple[CheckStats, ...]:
     return tuple(rows)
 
 
-def hints(graded: Sequence[ClassEntry]) -> tuple[HintStats, ...]:
-    """The hints given for wrong answers, most students first; a student counts once per hint
-    however many checks or devices gave it."""
-    students: dict[str, dict[str, Student]] = {}
-    sources: dict[str, dict[str, None]] = {}
+def hints(graded: Sequence[ClassEntry], identify: Callable[[str], Hint] | None = None
+          ) -> tuple[HintStats, ...]:
+    """The misconceptions behind wrong answers, most students first; a student counts once per
+    misconception however many checks, devices or figures gave it."""
+    name = identify or (lambda text: Hint("", text))
+    students: dict[Hint, dict[str, Student]] = {}
+    sources: dict[Hint, dict[str, None]] = {}
     for entry in graded:
         result = entry.result
         assert result is not None  # graded entries carry their result (_scored)
         for check in result.checks:
             if check.hint and check.status in MISTAKEN and not check.internal:
-                students.setdefault(check.hint, {})[entry.student.id] = entry.student
-                sources.setdefault(check.hint, {})[f"{check.exercise}::{check.id}"] = None
-    rows = [HintStats(text, tuple(by_id.values()), tuple(sources[text])) for text, by_id in students.items()]
+                hint = name(check.hint)
+                students.setdefault(hint, {})[entry.student.id] = entry.student
+                sources.setdefault(hint, {})[f"{check.exercise}::{check.id}"] = None
+    rows = [HintStats(hint.label, tuple(by_id.values()), tuple(sources[hint]), hint.id)
+            for hint, by_id in students.items()]
     return tuple(sorted(rows, key=lambda h: (-len(h.students), h.text)))
 
 

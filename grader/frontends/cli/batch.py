@@ -55,12 +55,17 @@ def run(args: argparse.Namespace) -> int:
     """Find, grade what is not graded yet, record; 0 once the batch completed."""
     from grader.batch import find_submissions, read_roster
     from grader.batch.runner import grade_all
+    from grader.catalog.hints import hint_catalog
+    from grader.catalog.registry import load_pack
     from grader.gradebook import Gradebook, HandIn, installed_grader_version, resume_key
 
     if args.jobs < 1:
         fail(say.BAD_JOBS.format(jobs=args.jobs))
         return EXIT_USAGE
-    options = grade_options(settings_from(args))
+    settings = settings_from(args)
+    options = grade_options(settings)
+    pack = load_pack(settings["pack"])  # an unknown --pack stops here, before anything is found
+    hints = hint_catalog(pack)
     roster = read_roster(args.roster) if args.roster else None
     args.out.mkdir(parents=True, exist_ok=True)
     found = find_submissions(args.sources, args.out / "work", roster)
@@ -95,11 +100,12 @@ def run(args: argparse.Namespace) -> int:
                 located, sha256 = outcome.item
                 gradebook.record(located.student, str(located.path), sha256, outcome.result,
                                  status=outcome.status, late=located.late, duration=outcome.duration,
-                                 reason=outcome.reason, seed=options.seed, pack_version=version)
+                                 reason=outcome.reason, seed=options.seed, pack_version=version,
+                                 hint_id=hints.id_of)
                 progress.done(_progress_line(outcome), ok=outcome.status == "graded")
 
             try:
-                grade_all(todo, lambda item: item[0].path, options, record, jobs=args.jobs)
+                grade_all(todo, lambda item: item[0].path, options, record, jobs=args.jobs, pack=pack)
             except KeyboardInterrupt:
                 print(say.BATCH_INTERRUPTED.format(command=command), file=sys.stderr)
                 raise

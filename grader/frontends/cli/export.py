@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.frontends import messages as say
 from grader.frontends.cli.exits import EXIT_OK, EXIT_USAGE
 from grader.frontends.cli.options import add_options, course_epilog, grade_options, settings_from
 from grader.frontends.cli.output import fail
 from grader.options import FEEDBACK, with_default
+
+if TYPE_CHECKING:
+    from grader.catalog.hints import Hint
+    from grader.results.cohort import ClassEntry
 
 NAME = "export"
 HELP = say.HELP_EXPORT
@@ -65,7 +71,22 @@ def run(args: argparse.Namespace) -> int:
         # The page links each student's report: written beside it, as --format reports would.
         written = exports.write_reports(entries, out.parent / FORMATS["reports"], feedback=feedback)
         links = {sid: paths[0].relative_to(out.parent).as_posix() for sid, paths in written.items()}
-        write_text_atomic(out, render_dashboard(entries, title=args.assignment, report_links=links))
+        write_text_atomic(out, render_dashboard(entries, title=args.assignment, report_links=links,
+                                                identify=_hint_catalog(entries)))
     print(say.EXPORTED.format(what=args.format, count=len(entries), path=out))
     return EXIT_OK
+
+
+def _hint_catalog(entries: Sequence[ClassEntry]) -> Callable[[str], Hint] | None:
+    """The templates of the pack the class was graded with, to count misconceptions rather than
+    sentences; None (hints counted as written) when that pack is not installed here."""
+    from grader.catalog.hints import hint_catalog
+    from grader.catalog.registry import load_pack
+    from grader.errors import GraderError
+
+    pack = next((e.result.pack for e in entries if e.result is not None), None)
+    try:
+        return hint_catalog(load_pack(pack)).identify
+    except GraderError:
+        return None
 
