@@ -177,8 +177,9 @@ def test_when_a_roster_is_given_then_students_are_named_and_the_missing_listed(t
     found = find_submissions([root], tmp_path / "work", read_roster(roster_path))
     located = by_id(found)
     assert located["10231"].student == Student(id="10231", name="Liddell, Alice", section="Conv 01",
-                                               sis_id="S-1")
-    assert found.missing == (Student(id="10999", name="Dodo, The", section="Conv 01", sis_id="S-9"),)
+                                               sis_id="S-1", login_id="alice")
+    assert found.missing == (Student(id="10999", name="Dodo, The", section="Conv 01", sis_id="S-9",
+                                     login_id="dodo"),)
     assert located["10500"].student == Student(id="10500", name="strangerdanger")
 
 

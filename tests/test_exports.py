@@ -50,7 +50,8 @@ def graded() -> ClassEntry:
 
 
 def missing() -> ClassEntry:
-    return ClassEntry(Student("456", "Babbage, Charles", section="A2", sis_id="S-2"), "missing")
+    return ClassEntry(Student("456", "Babbage, Charles", section="A2", sis_id="S-2", login_id="cbabbage"),
+                      "missing")
 
 
 def unusable() -> ClassEntry:
@@ -163,7 +164,7 @@ def test_when_a_class_is_exported_for_canvas_then_the_header_is_what_its_importe
 
 def test_when_a_student_is_missing_then_canvas_gets_an_empty_cell_not_zero(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(write_canvas(klass(), tmp_path / "c.csv", "Conv").read_text())))
-    assert rows[3] == ["Babbage, Charles", "456", "S-2", "", "A2", ""]
+    assert rows[3] == ["Babbage, Charles", "456", "S-2", "cbabbage", "A2", ""]  # login: Canvas's 3rd match
 
 
 def test_when_an_id_is_no_canvas_user_id_then_canvas_matches_by_the_other_columns(tmp_path: Path) -> None:

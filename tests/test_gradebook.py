@@ -24,7 +24,7 @@ from grader.gradebook.schema import MIGRATIONS, migrate
 from grader.results.cohort import Student
 from grader.results.model import CheckResult, DeviceInfo, ExerciseResult, SubmissionInfo, SubmissionResult
 
-ALICE = Student("alice", "Alice Liddell", "alice@example.org", "A", "sis-1")
+ALICE = Student("alice", "Alice Liddell", "alice@example.org", "A", "sis-1", "aliddell")
 BOB = Student("bob", "Bob")
 CAROL = Student("carol", "Carol", section="B")
 

@@ -112,7 +112,7 @@ def _student(row: list[str], columns: dict[str, int], id_columns: list[int | Non
     if not primary or name.casefold() in _NOT_STUDENTS or primary.casefold() in _NOT_STUDENTS:
         return None
     return Student(id=primary, name=name, email=ids[3], section=_cell(row, _find(columns, _SECTION)),
-                   sis_id=ids[1])
+                   sis_id=ids[1], login_id=ids[2])
 
 
 def _header(name: str) -> str:

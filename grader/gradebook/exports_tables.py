@@ -51,7 +51,8 @@ def write_canvas(entries: Sequence[ClassEntry], path: str | os.PathLike[str], as
         student = entry.student
         score = number(earned(entry.result)) if entry.result is not None else ""
         canvas_id = student.id if student.id.isascii() and student.id.isdigit() else ""
-        rows.append((student.name or student.id, canvas_id, student.sis_id, "", student.section, score))
+        rows.append((student.name or student.id, canvas_id, student.sis_id, student.login_id, student.section,
+                     score))
     return write_file(path, csv_text(rows, bom=False))
 
 

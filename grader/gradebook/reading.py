@@ -42,7 +42,7 @@ class _HandedIn:
 def class_entries(connection: sqlite3.Connection, where: str) -> list[ClassEntry]:
     """Every student, by id, read inside the caller's (read) transaction."""
     students = [Student(*row) for row in connection.execute(
-        "SELECT id, name, email, section, sis_id FROM students ORDER BY id")]
+        "SELECT id, name, email, section, sis_id, login_id FROM students ORDER BY id")]
     graded: dict[str, list[_Graded]] = {}
     for row in connection.execute(
         "SELECT student_id, id, path, sha256, late, status, duration, reason, counts FROM submissions"

@@ -85,6 +85,8 @@ _HANDED_IN: Migration = (
     # Which template a check's hint was filled from (``grader.catalog.hints``): misconceptions are
     # counted by it, not by sentences that differ in each student's figures.
     "ALTER TABLE check_results ADD COLUMN hint_id TEXT",
+    # The login a roster gives (Canvas's SIS Login ID), for the Canvas import to match on.
+    "ALTER TABLE students ADD COLUMN login_id TEXT NOT NULL DEFAULT ''",
 )
 
 #: Every migration, oldest first; the schema version is how many have been applied.

@@ -129,12 +129,13 @@ class Gradebook:
         """Record the roster: its non-empty fields replace what a file name said about a student."""
         with self._transaction() as connection:
             connection.executemany(
-                "INSERT INTO students (id, name, email, section, sis_id) VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO students (id, name, email, section, sis_id, login_id) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET"
                 " name = coalesce(nullif(excluded.name, ''), name),"
                 " email = coalesce(nullif(excluded.email, ''), email),"
                 " section = coalesce(nullif(excluded.section, ''), section),"
-                " sis_id = coalesce(nullif(excluded.sis_id, ''), sis_id)",
+                " sis_id = coalesce(nullif(excluded.sis_id, ''), sis_id),"
+                " login_id = coalesce(nullif(excluded.login_id, ''), login_id)",
                 [_student_row(s) for s in students],
             )
 
@@ -153,12 +154,13 @@ class Gradebook:
         torch_version = result.torch_version if result else self._torch_version
         with self._transaction() as connection:
             connection.execute(
-                "INSERT INTO students (id, name, email, section, sis_id) VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO students (id, name, email, section, sis_id, login_id) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET"
                 " name = coalesce(nullif(name, ''), excluded.name),"
                 " email = coalesce(nullif(email, ''), excluded.email),"
                 " section = coalesce(nullif(section, ''), excluded.section),"
-                " sis_id = coalesce(nullif(sis_id, ''), excluded.sis_id)",
+                " sis_id = coalesce(nullif(sis_id, ''), excluded.sis_id),"
+                " login_id = coalesce(nullif(login_id, ''), excluded.login_id)",
                 _student_row(student),
             )
             cursor = connection.execute(
@@ -256,8 +258,8 @@ class Gradebook:
             raise GradebookError(messages.NOT_A_GRADEBOOK.format(path=self._path, reason=exc)) from None
 
 
-def _student_row(student: Student) -> tuple[str, str, str, str, str]:
-    return (student.id, student.name, student.email, student.section, student.sis_id)
+def _student_row(student: Student) -> tuple[str, str, str, str, str, str]:
+    return (student.id, student.name, student.email, student.section, student.sis_id, student.login_id)
 
 
 def _now() -> str:

@@ -31,6 +31,8 @@ class Student:
     section: str = ""
     #: The student information system's id, which Canvas's gradebook import matches on.
     sis_id: str = ""
+    #: The login (Canvas's SIS Login ID, a GitHub username), Canvas's third way to match a row.
+    login_id: str = ""
 
 
 @dataclass(frozen=True)
