@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -384,3 +385,22 @@ def test_when_input_is_pathological_then_it_is_one_line_not_a_crash(
     path.write_text(content)
     message = submission_error(path)
     assert expected in message and "None" not in message
+
+
+@pytest.mark.parametrize("ids", [None, ["same", "same", "same"], ["bad id!", "ok", "ok"]],
+                         ids=["missing", "repeated", "invalid"])
+def test_when_cell_ids_are_missing_repeated_or_invalid_then_the_notebook_loads_without_a_warning(
+    tmp_path: Path, ids: list[str] | None,
+) -> None:
+    notebook = new_notebook(cells=[new_code_cell("a = 1"), new_markdown_cell("text"), new_code_cell("b = 2")])
+    data = json.loads(nbformat.writes(notebook))
+    for n, cell in enumerate(data["cells"]):
+        cell.pop("id", None)
+        if ids is not None:
+            cell["id"] = ids[n]
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps(data))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nbformat's repairs would warn on the instructor's terminal
+        submission = load_submission(path)
+    assert [cell.source for cell in submission.cells] == ["a = 1", "b = 2"]
