@@ -96,6 +96,16 @@ def test_when_checks_are_summed_up_then_each_device_has_its_own_rate_and_outcome
     assert Rate(0, 0).percent == 0.0
 
 
+def test_when_a_check_ran_for_no_student_then_it_is_one_line_not_a_row_per_check() -> None:
+    cuda = [check("skipped", id=name, device="cuda", max_points=0.0, counts=False) for name in ("a", "b")]
+    entries = [graded(name, [check("passed", id="matches", points=2.0, max_points=2.0), *cuda])
+               for name in ("ana", "ben")]
+    page = render_dashboard(entries, title="Week 3")
+    checks = page[page.index('<section id="checks">'):page.index('<section id="hints">')]
+    assert "corr2d::matches" in checks and "corr2d::a" not in checks and "not run" not in checks
+    assert "(skipped, as on a device the grading machine does not have): 2 on cuda." in checks
+
+
 def test_when_hints_are_counted_then_a_student_counts_once_and_the_commonest_comes_first() -> None:
     hints = class_stats(small_class()).hints
     assert [(h.text, [s.id for s in h.students]) for h in hints] == [
