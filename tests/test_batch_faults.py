@@ -9,9 +9,12 @@ import os
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
+import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -294,3 +297,45 @@ def test_when_a_stopped_batch_is_exported_then_one_line_says_who_is_not_graded_a
     assert main(["export", str(out / "gradebook.sqlite"), "--format", "csv"]) == EXIT_OK
     assert say.UNGRADED_IN_EXPORT.format(count=1, command="grader batch class --out out") in (
         capsys.readouterr().err)
+
+
+@pytest.mark.kernel
+def test_when_hostile_zips_come_with_a_class_then_they_are_refused_and_the_gradebook_holds_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder, out = tmp_path / "class", tmp_path / "out"
+    hand_in(folder, "alice", PACK.solution_notebook)
+    (tmp_path / "victim.txt").write_text("untouched")
+    notebook = PACK.solution_notebook.read_bytes()
+    zips = tmp_path / "downloads"  # each archive as the LMS gave it, given as a source of its own
+    zips.mkdir()
+    with zipfile.ZipFile(zips / "traversal.zip", "w") as archive:
+        archive.writestr("../../victim.txt", "pwned")
+        archive.writestr("/tmp/absolute.ipynb", notebook)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile's own "Duplicate name" warning
+        with zipfile.ZipFile(zips / "duplicate.zip", "w") as archive:
+            archive.writestr("mallory/conv.ipynb", notebook)
+            archive.writestr("mallory/conv.ipynb", b"overwritten")
+    with zipfile.ZipFile(zips / "link.zip", "w") as archive:
+        link = zipfile.ZipInfo("trudy/conv.ipynb")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+    with (zipfile.ZipFile(zips / "bomb.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+          archive.open("oscar/conv.ipynb", "w", force_zip64=True) as member):
+        for _ in range(300):  # 300 MB of zeros, about 300 KB on disk
+            member.write(b"\0" * 2**20)
+    shutil.copy(zips / "link.zip", folder / "alice" / "old.zip")  # inside a folder: listed, not opened
+    assert main(["batch", str(folder), str(zips / "*.zip"), "--out", str(out), *FAST]) == EXIT_OK
+    refused = [line for line in capsys.readouterr().err.splitlines() if ".zip" in line]
+    # One line per refused member (two for the traversal zip, one per copy of the duplicate), one
+    # for the bomb and one for the zip inside a folder.
+    assert len(refused) == 7 and all(len(line) < 400 for line in refused)
+    for name in ("traversal.zip", "duplicate.zip", "link.zip", "bomb.zip"):
+        assert any(name in line for line in refused), name
+    assert say.UNRECOGNISED_ARCHIVE.format(path=folder / "alice" / "old.zip") in refused
+    assert statuses(out) == {"alice": ("graded", "")}  # nobody from a refused member
+    assert (tmp_path / "victim.txt").read_text() == "untouched" and not Path("/tmp/absolute.ipynb").exists()
+    extracted = [p for p in (out / "work").rglob("*") if p.is_file() or p.is_symlink()]
+    assert not any(p.is_symlink() for p in extracted)
+    assert sum(p.stat().st_size for p in extracted) < 2**20

@@ -33,6 +33,10 @@ HELP_REGRADE = "grade every submission again, even those the gradebook has for t
 DEFAULT_REGRADE = "off: only what is not graded yet"
 BAD_JOBS = "--jobs {jobs}: grade at least 1 submission at a time"
 UNRECOGNISED = "not a submission, left out: {path}"
+UNRECOGNISED_ARCHIVE = (
+    "an archive inside a folder or an archive is not opened, left out: {path}; give it to grader batch"
+    " as a source of its own"
+)
 NOTHING_FOUND = "no submission (.ipynb or .py) found in the sources given; name the class's folder or zip"
 BATCH_START = "grading {todo} of {total} submissions, {jobs} at a time ({skipped} already in the gradebook)"
 BATCH_LINE = "{student}: {status} {score} ({seconds:.1f} s)"

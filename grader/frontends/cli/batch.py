@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     roster = read_roster(args.roster) if args.roster else None
     args.out.mkdir(parents=True, exist_ok=True)
     found = find_submissions(args.sources, args.out / "work", roster)
-    for line in (*found.rejected, *(say.UNRECOGNISED.format(path=p) for p in found.unrecognised)):
+    for line in (*found.rejected, *(_unrecognised(p) for p in found.unrecognised)):
         print(line, file=sys.stderr)
     if not found.submissions and not found.missing:
         fail(say.NOTHING_FOUND)
@@ -111,6 +111,12 @@ def run(args: argparse.Namespace) -> int:
                 raise
         _summary(gradebook, found, args.out)
     return EXIT_OK
+
+
+def _unrecognised(path: str) -> str:
+    """One line per file left out; a zip found inside a source says how to have it opened."""
+    archive = path.lower().endswith(".zip")
+    return (say.UNRECOGNISED_ARCHIVE if archive else say.UNRECOGNISED).format(path=path)
 
 
 def _torch_version() -> str:
