@@ -518,7 +518,7 @@ def test_when_asking_pytest_for_help_then_grade_and_grade_from_say_their_default
     pytester: pytest.Pytester,
 ) -> None:
     text = " ".join(pytester.runpytest_inprocess("--help", *ISOLATED).stdout.str().split())
-    assert with_default(say.HELP_GRADE, messages.DEFAULT_GRADE) in text
+    assert with_default(messages.HELP_GRADE, messages.DEFAULT_GRADE) in text
     assert with_default(say.HELP_GRADE_FROM + messages.GRADE_FROM_SAME_FILE,
                         messages.DEFAULT_GRADE_FROM) in text
     assert messages.GROUP in text  # where a course changes those defaults

@@ -1,16 +1,18 @@
 """The pytest collection tree for one submission: file -> exercise -> one item per check per device.
 
 Items are built from the pack's declarations alone, so collecting (``--collect-only``, ``-k``, ``-m``)
-never grades nor imports torch. The first item that runs grades the whole submission once, through
-``grader.grading.pipeline``; every item then reads its own verdict from that one result. Failures show
-what the student needs (message, hint, where in their code), never the grader's own traceback.
+never grades nor imports torch. The first item of a submission that runs grades the whole submission
+once, through ``grader.grading.pipeline``; each of its items then reads its own verdict from that one
+result, kept by the submission's resolved path, so several submissions in one run never share one.
+Failures show what the student needs (message, hint, where in their code), never the grader's own
+traceback.
 """
 
 from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +29,12 @@ from grader.results.model import CheckResult, SubmissionResult
 class GradeSettings:
     """What ``--grade`` and its companion options asked for, resolved once at configure time."""
 
-    submission: Path
+    #: Each submission's resolved path, in the order given, with the name it is shown by.
+    submissions: Mapping[Path, str]
     pack: Pack
     options: GradeOptions
+    #: The results ``--grade-from`` replays instead of grading, by resolved path.
+    replayed: Mapping[Path, SubmissionResult]
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,8 @@ class GradingCrash:
 Outcome = SubmissionResult | GradingCrash
 
 SETTINGS_KEY = pytest.StashKey[GradeSettings]()
-OUTCOME_KEY = pytest.StashKey[Outcome]()
+#: Each graded submission's outcome, by resolved path: filled as their first items run.
+OUTCOMES_KEY = pytest.StashKey[dict[Path, Outcome]]()
 
 
 class CheckNotPassed(Exception):
@@ -54,7 +60,7 @@ class CheckNotPassed(Exception):
 
 
 class SubmissionFile(pytest.File):
-    """The submission under grading: one child per exercise of the pack."""
+    """One submission under grading: one child per exercise of the pack."""
 
     def collect(self) -> Iterator[ExerciseNode]:
         for exercise in self.config.stash[SETTINGS_KEY].pack.exercises:
@@ -83,7 +89,7 @@ class ExerciseNode(pytest.Collector):
 
 
 class CheckItem(pytest.Item):
-    """One check on one device; its outcome is read from the session's single grading result."""
+    """One check on one device; its outcome is read from its submission's single grading result."""
 
     def __init__(self, *, exercise: Exercise, check: Check, device: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -92,7 +98,7 @@ class CheckItem(pytest.Item):
         self.device = device
 
     def runtest(self) -> None:
-        outcome = graded(self.config)
+        outcome = graded(self.config, self.path.resolve())
         if isinstance(outcome, GradingCrash):
             self._record("error", 0.0, self._max_points())
             raise CheckNotPassed(outcome.message)
@@ -156,27 +162,30 @@ class CheckItem(pytest.Item):
             self.user_properties.append(("bonus", True))
 
 
-def graded(config: pytest.Config) -> Outcome:
-    """The session's one grading result, as the feedback setting lets the student see it: computed
-    (or read back with ``--grade-from``) once, redacted, then reused by every item."""
-    outcome = config.stash.get(OUTCOME_KEY, None)
-    if outcome is None:
-        outcome = _grade(config.stash[SETTINGS_KEY])
-    if not isinstance(outcome, GradingCrash):
-        from grader.results.feedback import redact
+def graded(config: pytest.Config, submission: Path) -> Outcome:
+    """The submission's one grading result, as the feedback setting lets the student see it:
+    computed (or read back with ``--grade-from``) once, redacted, then reused by its every item. A
+    crash is kept as its outcome too: the other submissions are graded all the same."""
+    outcomes = config.stash.setdefault(OUTCOMES_KEY, {})
+    if submission not in outcomes:
+        settings = config.stash[SETTINGS_KEY]
+        saved = settings.replayed.get(submission)
+        outcome = _grade(submission, settings) if saved is None else saved
+        if not isinstance(outcome, GradingCrash):
+            from grader.results.feedback import redact
 
-        outcome = redact(outcome, config.stash[SETTINGS_KEY].options.feedback)
-    config.stash[OUTCOME_KEY] = outcome
-    return outcome
+            outcome = redact(outcome, settings.options.feedback)
+        outcomes[submission] = outcome
+    return outcomes[submission]
 
 
-def _grade(settings: GradeSettings) -> Outcome:
+def _grade(submission: Path, settings: GradeSettings) -> Outcome:
     """Grade through the same entry point as the CLI; a crash becomes one line, not a traceback."""
     from grader import grading
     from grader.errors import GraderError, UsageError
 
     try:
-        return grading.grade(settings.submission, options=settings.options, pack=settings.pack)
+        return grading.grade(submission, options=settings.options, pack=settings.pack)
     except UsageError as exc:
         return GradingCrash(say.ERROR_LINE.format(message=exc.message))
     except GraderError as exc:

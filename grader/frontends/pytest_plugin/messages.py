@@ -1,9 +1,14 @@
-"""What the pytest plugin says beyond ``grader.frontends.messages``: the defaults of its own options
-(the option table's say theirs through ``grader.options.Option.help_text``) and why a saved result
-is refused."""
+"""What the pytest plugin says beyond ``grader.frontends.messages``: the help and defaults of its own
+options (the option table's say theirs through ``grader.options.Option.help_text``), why a
+submission or a saved result is refused, and the summary of several."""
 
 from __future__ import annotations
 
+#: Overrides ``grader.frontends.messages.HELP_GRADE``: pytest's ``--grade`` repeats and takes folders.
+HELP_GRADE = (
+    "grade this submission (.ipynb or .py), or every one in this folder and its subfolders, and"
+    " report one test per check per device; repeat it to grade several"
+)
 DEFAULT_GRADE = "none: without --grade the plugin does nothing"
 #: The option group's title in ``pytest --help``: where the defaults shown can be changed.
 GROUP = (
@@ -13,7 +18,10 @@ GROUP = (
 )
 DEFAULT_GRADE_FROM = "none: the submission is graded again"
 #: Said after ``--grade-from``'s help: which saved result it takes.
-GRADE_FROM_SAME_FILE = "; it must be a result of the file --grade names, as it is now (same sha256)"
+GRADE_FROM_SAME_FILE = (
+    "; each submission takes the result of its very bytes (same sha256), whatever its name; repeat"
+    " it for several submissions"
+)
 #: How many hex digits of a sha256 a message shows: enough to tell two files apart at a glance.
 SHA256_SHOWN = 12
 #: What to do about a result that is not the submission's; ends both refusals below.
@@ -29,3 +37,14 @@ GRADE_FROM_CHANGED = (
 )
 UNKNOWN_SHA256 = "not recorded"
 SUBMISSION_UNREADABLE = "{path}: cannot be read ({reason})"
+GRADE_FROM_NONE_OF_IT = (
+    "--grade-from: none of the {count} results given is of {submission} (sha256 {actual}); " + REGRADE
+)
+NO_SUBMISSION_IN_FOLDER = (
+    "{path}: no submission in this folder (no .ipynb or .py file outside hidden folders and"
+    " __pycache__); give the folder that holds them, or the submission itself"
+)
+SUMMARY_TITLE_MANY = "grade: {count} submissions"
+#: When some submissions were not graded (deselected, or the run stopped early).
+SUMMARY_TITLE_SOME = "grade: {count} of {given} submissions"
+SUMMARY_LINE = "{submission}: {total}"

@@ -1,17 +1,16 @@
 """The pytest adapter: ``pytest --grade SUBMISSION`` reports one test per check per device.
 
 Without ``--grade`` every hook here returns at once, so installing the grader never changes anyone
-else's test run. With it, the submission is collected (only it, unless other paths were given),
-its items are built from the pack's declarations, and the submission is graded once, by the first
-item that runs (see ``items``). ``--grade-from RESULT.json`` replays a saved result instead, for CI
-jobs that grade in one step and report in another, and for fast tests; only a result of the very
-file ``--grade`` names (its sha256) is taken.
+else's test run. With it, the submissions are collected (only they, unless other paths were given),
+one node each, their items built from the pack's declarations, and each submission is graded once,
+by the first of its items that runs (see ``items``). ``--grade`` repeats and takes folders (see
+``submissions``). ``--grade-from RESULT.json`` replays saved results instead, for CI jobs that grade
+in one step and report in another, and for fast tests; each submission takes only a result of its
+own bytes (see ``replay``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import shlex
 from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,13 +18,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from grader.frontends import messages as say
-from grader.frontends.pytest_plugin import messages, options
+from grader.frontends.pytest_plugin import messages, options, submissions, summary
 from grader.frontends.pytest_plugin.items import (
-    OUTCOME_KEY,
+    OUTCOMES_KEY,
     SETTINGS_KEY,
     CheckItem,
     GradeSettings,
-    GradingCrash,
     SubmissionFile,
 )
 
@@ -34,14 +32,18 @@ if TYPE_CHECKING:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--grade`` and ``--grade-from`` are repeated for several values rather than taking several
+    after one flag: with ``nargs="+"`` argparse would take the paths that follow
+    (``pytest --grade a.ipynb tests/``) as more submissions, where pytest means its own arguments."""
     group = parser.getgroup("grader", messages.GROUP)
     from grader.options import with_default
 
-    group.addoption("--grade", metavar="SUBMISSION", default=None,
-                    help=with_default(say.HELP_GRADE, messages.DEFAULT_GRADE))
+    group.addoption("--grade", metavar="SUBMISSION", action="append", default=None,
+                    help=with_default(messages.HELP_GRADE, messages.DEFAULT_GRADE))
     options.add_options(group, parser)
-    group.addoption("--grade-from", metavar="RESULT.json", default=None, help=with_default(
-        say.HELP_GRADE_FROM + messages.GRADE_FROM_SAME_FILE, messages.DEFAULT_GRADE_FROM))
+    group.addoption("--grade-from", metavar="RESULT.json", action="append", default=None,
+                    help=with_default(say.HELP_GRADE_FROM + messages.GRADE_FROM_SAME_FILE,
+                                      messages.DEFAULT_GRADE_FROM))
 
 
 def pytest_load_initial_conftests(
@@ -51,17 +53,17 @@ def pytest_load_initial_conftests(
 
     A conftest.py beside a submission is the student's code, and pytest would import it here,
     outside the kernel and its limits: conftest loading is turned off. ``python -m pytest`` (and a
-    ``pythonpath`` setting) put the current directory or the submission's folder first on
-    ``sys.path``, where a student's ``torch.py`` would shadow torch: they are taken off.
+    ``pythonpath`` setting) put the current directory or a submission's folder first on
+    ``sys.path``, where a student's ``torch.py`` would shadow torch: they are taken off, for every
+    submission named and every folder holding one.
     """
     namespace = early_config.known_args_namespace
-    submission = getattr(namespace, "grade", None)
-    if submission:
+    values = getattr(namespace, "grade", None)
+    if values:
         from grader.catalog.origin import drop_unsafe_path_entries
 
         namespace.noconftest = True
-        folder = Path(early_config.invocation_params.dir, submission).resolve().parent
-        drop_unsafe_path_entries([folder])
+        drop_unsafe_path_entries(submissions.folders(values, early_config.invocation_params.dir))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -73,25 +75,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", say.MARKER_HIDDEN)
     settings = _settings(config)
     config.stash[SETTINGS_KEY] = settings
-    submission = str(settings.submission)
+    paths = list(settings.submissions)
     if config.args_source != pytest.Config.ArgsSource.ARGS:
-        config.args[:] = [submission]  # no paths given: grade, do not also run the test suite
-    elif not any(_covers(config, arg, settings.submission) for arg in config.args):
-        config.args.append(submission)
+        config.args[:] = [str(path) for path in paths]  # no paths given: grade, not the test suite
+        return
+    given = list(config.args)
+    config.args.extend(str(path) for path in paths
+                       if not any(_covers(config, arg, path) for arg in given))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_collect_file(
     file_path: Path, parent: pytest.Collector
 ) -> Generator[None, list[pytest.Collector | None], list[pytest.Collector | None]]:
-    """Collect the submission as ours alone.
+    """Collect each submission as ours alone.
 
     Whatever else claims the file is dropped: pytest's own collector would import a ``.py``
     submission (or run its doctests) in this process, and student code runs only in a kernel.
     """
     collected = yield
     settings = parent.config.stash.get(SETTINGS_KEY, None)
-    if settings is None or file_path.resolve() != settings.submission:
+    if settings is None or file_path.resolve() not in settings.submissions:
         return collected
     return [SubmissionFile.from_parent(parent, path=file_path)]
 
@@ -110,17 +114,12 @@ def pytest_runtest_makereport(
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     config = terminalreporter.config
-    outcome = config.stash.get(OUTCOME_KEY, None)
-    if outcome is None:
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is None:
         return
-    if isinstance(outcome, GradingCrash):
-        terminalreporter.write_sep("=", say.SUMMARY_TITLE_CRASHED)
-        terminalreporter.write_line(outcome.message, red=True)
-        return
-    from grader.reports import render_total
-
-    terminalreporter.write_sep("=", say.SUMMARY_TITLE.format(name=outcome.submission.name))
-    terminalreporter.write_line(render_total(outcome))
+    totals = {path: summary.total_of(outcome)
+              for path, outcome in config.stash.get(OUTCOMES_KEY, {}).items()}
+    summary.write(terminalreporter, settings.submissions, totals)
 
 
 def _covers(config: pytest.Config, arg: str, submission: Path) -> bool:
@@ -130,31 +129,27 @@ def _covers(config: pytest.Config, arg: str, submission: Path) -> bool:
 
 
 def _settings(config: pytest.Config) -> GradeSettings:
-    """Options first, then their ini twins, then the course's configuration; read the pack and any
-    saved result now, failing early."""
+    """The submissions, then options, their ini twins and the course's configuration; read the pack
+    and any saved results now, failing early."""
     from grader.catalog import registry
     from grader.errors import GraderError
     from grader.options import grade_options
-    from grader.results.model import SubmissionResult
 
-    submission = Path(config.invocation_params.dir, config.getoption("grade")).resolve()
-    if not submission.is_file():
-        raise pytest.UsageError(say.NO_SUCH_FILE.format(path=config.getoption("grade")))
+    base = config.invocation_params.dir
+    found = submissions.find(config.getoption("grade"), base)
     values = _with_course(options.values(config))
     pack = values.get("pack")
     pack_name = pack if isinstance(pack, str) else None
     saved = config.getoption("grade_from")
+    replayed: dict[Path, SubmissionResult] = {}
     if saved is not None:
-        try:
-            result = SubmissionResult.read(Path(config.invocation_params.dir, saved))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise pytest.UsageError(say.CANNOT_READ_RESULT.format(path=saved, reason=exc)) from exc
-        _refuse_another_files(result, saved, config.getoption("grade"), submission)
-        config.stash[OUTCOME_KEY] = result
-        pack_name = pack_name or result.pack
+        from grader.frontends.pytest_plugin.replay import replayed as read_replayed
+
+        replayed = read_replayed(saved, found, base)
+        pack_name = pack_name or next(iter(replayed.values())).pack
     try:
-        return GradeSettings(submission=submission, pack=registry.load_pack(pack_name),
-                             options=grade_options(values))
+        return GradeSettings(submissions=found, pack=registry.load_pack(pack_name),
+                             options=grade_options(values), replayed=replayed)
     except GraderError as exc:
         raise pytest.UsageError(exc.message) from exc
 
@@ -171,22 +166,3 @@ def _with_course(given: dict[str, object]) -> dict[str, object]:
     except UsageError as exc:
         raise pytest.UsageError(exc.message) from None
     return {name: value for name, value in settings.items() if value is not None}
-
-
-def _refuse_another_files(result: SubmissionResult, saved: str, given: str, submission: Path) -> None:
-    """A saved result stands for the file it graded: one of another file (or of this one before it
-    changed) would report that file's verdicts under this one's name."""
-    try:
-        actual = hashlib.sha256(submission.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise pytest.UsageError(messages.SUBMISSION_UNREADABLE.format(
-            path=given, reason=exc.strerror or exc)) from None
-    if result.submission.sha256 == actual:
-        return
-    shown = messages.SHA256_SHOWN
-    graded = result.submission.name or result.submission.path
-    refusal = messages.GRADE_FROM_CHANGED if graded == submission.name else messages.GRADE_FROM_OTHER_FILE
-    command = messages.REGRADE_COMMAND.format(submission=shlex.quote(given), result=shlex.quote(saved))
-    raise pytest.UsageError(refusal.format(
-        result=saved, submission=given, graded=graded, command=command,
-        saved=result.submission.sha256[:shown] or messages.UNKNOWN_SHA256, actual=actual[:shown]))
