@@ -174,18 +174,19 @@ def test_when_a_folder_is_graded_then_none_of_its_code_runs_here_nor_stays_on_sy
     pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
     frontend_result: MakeResult,
 ) -> None:
-    """A conftest.py would be loaded in this process; a ``pythonpath`` setting would put the
-    students' folders first on ``sys.path``."""
-    graded_by_name(dict.fromkeys(("conv.ipynb", "conftest.py"), frontend_result()))
+    """A conftest.py would be loaded, a package's ``__init__.py`` imported (for its setup) in this
+    process; a ``pythonpath`` setting would put the students' folders first on ``sys.path``."""
+    graded_by_name(dict.fromkeys(("conv.ipynb", "__init__.py", "conftest.py"), frontend_result()))
     ran = pytester.path / "ran"
     for name in ("class/alice/conv.ipynb", "class/bob/conv.ipynb"):
         pytester.path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
         pytester.path.joinpath(name).write_text("{}")
-    (pytester.path / "class" / "alice" / "conftest.py").write_text(f"open({str(ran)!r}, 'w')\n")
+    for name in ("__init__.py", "conftest.py"):
+        (pytester.path / "class" / "alice" / name).write_text(f"open({str(ran)!r}, 'a').write('{name}')\n")
     pytester.makeini("[pytest]\npythonpath = class class/alice class/bob\n")
     seen = SysPathSeen()
     recorder = pytester.inline_run(*ISOLATED, "--grade", "class", plugins=[seen])
-    assert len(outcomes(recorder)) == 3 * len(MIXED) and not ran.exists()
+    assert len(outcomes(recorder)) == 4 * len(MIXED) and not ran.exists()
     folders = {pytester.path / "class", pytester.path / "class" / "alice", pytester.path / "class" / "bob"}
     assert {Path(p).resolve() for p in seen.paths} & folders == set()
 

@@ -84,6 +84,20 @@ def pytest_configure(config: pytest.Config) -> None:
                        if not any(_covers(config, arg, path) for arg in given))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A folder on the way to a submission is collected as a plain folder, never as a package:
+    pytest imports a package's ``__init__.py`` in this process (to look for ``setup_module``), and
+    beside a submission that file is the student's code."""
+    settings = parent.config.stash.get(SETTINGS_KEY, None)
+    if settings is None or not (path / "__init__.py").exists():
+        return None
+    folder = path.resolve()
+    if any(submission.is_relative_to(folder) for submission in settings.submissions):
+        return pytest.Dir.from_parent(parent, path=path)
+    return None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collect_file(
     file_path: Path, parent: pytest.Collector
