@@ -1,8 +1,8 @@
-"""``pytest --grade`` with several submissions and folders.
+"""``pytest --grade`` with several submissions and folders, and under pytest-xdist.
 
 Most runs are in-process, grading replaced by prepared results per file name (no kernel). The
-``kernel`` test grades the pack's solution and stub for real: each one's first cell appends its
-name to a file, which counts how often it was graded.
+``kernel`` test grades the pack's solution and stub for real, alone and with ``-n 2``: each one's
+first cell appends its name to a file, which counts how often it was graded.
 """
 
 from __future__ import annotations
@@ -229,6 +229,32 @@ def test_when_no_result_given_is_of_a_submission_then_pytest_refuses_naming_it(
     assert calls == []
 
 
+# -- pytest-xdist ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["load", "loadscope", "loadgroup", "worksteal", "each"])
+def test_when_a_distribution_mode_would_split_a_submission_then_pytest_refuses_it(
+    mode: str, pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    frontend_result: MakeResult,
+) -> None:
+    calls = graded_by_name({"sub.ipynb": frontend_result()})
+    pytester.makefile(".ipynb", sub="{}")
+    run = pytester.runpytest_inprocess(*ISOLATED, "--grade", "sub.ipynb", "-n", "2", "--dist", mode)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    assert run.stderr.lines[0] == "ERROR: " + messages.DIST_SPLITS.format(mode=mode)
+    assert calls == []
+
+
+@pytest.mark.parametrize(("args", "mode"), [(("-n", "2"), "loadfile"), (("-n", "0"), "no"), ((), "no")])
+def test_when_no_distribution_mode_is_given_then_workers_take_whole_submissions(
+    args: tuple[str, ...], mode: str, pytester: pytest.Pytester, frontend_pack_installed: Pack,
+) -> None:
+    pytester.makefile(".ipynb", sub="{}")
+    recorder = pytester.inline_run(*ISOLATED, "--grade", "sub.ipynb", *args, "--collect-only")
+    (call,) = recorder.getcalls("pytest_collection_finish")
+    assert call.session.config.option.dist == mode
+
+
 # -- graded for real: the pack's solution and stub, and a corrupt notebook -------------------------
 
 
@@ -244,7 +270,7 @@ def junit_outcomes(path: Path) -> dict[tuple[str, str], str]:
 
 
 @pytest.mark.kernel
-@pytest.mark.parametrize("workers", [()], ids=["one-process"])
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one-process", "xdist"])
 def test_when_a_class_is_graded_then_each_submission_is_graded_once_with_its_own_verdicts(
     workers: tuple[str, ...], pytester: pytest.Pytester,
 ) -> None:

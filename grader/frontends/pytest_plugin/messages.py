@@ -1,6 +1,6 @@
 """What the pytest plugin says beyond ``grader.frontends.messages``: the help and defaults of its own
 options (the option table's say theirs through ``grader.options.Option.help_text``), why a
-submission or a saved result is refused, and the summary of several."""
+submission, a saved result or a distribution mode is refused, and the summary of several."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ GRADE_FROM_NONE_OF_IT = (
 NO_SUBMISSION_IN_FOLDER = (
     "{path}: no submission in this folder (no .ipynb or .py file outside hidden folders and"
     " __pycache__); give the folder that holds them, or the submission itself"
+)
+#: A pytest-xdist distribution mode that would grade one submission on several workers.
+DIST_SPLITS = (
+    "--dist {mode} would grade a submission on more than one worker, again on each; leave --dist"
+    " out (with --grade, -n keeps each submission on one worker) or give --dist loadfile"
 )
 SUMMARY_TITLE_MANY = "grade: {count} submissions"
 #: When some submissions were not graded (deselected, or the run stopped early).

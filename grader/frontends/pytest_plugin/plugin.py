@@ -3,10 +3,10 @@
 Without ``--grade`` every hook here returns at once, so installing the grader never changes anyone
 else's test run. With it, the submissions are collected (only they, unless other paths were given),
 one node each, their items built from the pack's declarations, and each submission is graded once,
-by the first of its items that runs (see ``items``). ``--grade`` repeats and takes folders (see
-``submissions``). ``--grade-from RESULT.json`` replays saved results instead, for CI jobs that grade
-in one step and report in another, and for fast tests; each submission takes only a result of its
-own bytes (see ``replay``).
+by the first of its items that runs (see ``items``), on one worker under pytest-xdist (see
+``distribution``). ``--grade`` repeats and takes folders (see ``submissions``). ``--grade-from
+RESULT.json`` replays saved results instead, for CI jobs that grade in one step and report in
+another, and for fast tests; each submission takes only a result of its own bytes (see ``replay``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from grader.frontends import messages as say
-from grader.frontends.pytest_plugin import messages, options, submissions, summary
+from grader.frontends.pytest_plugin import distribution, messages, options, submissions, summary
 from grader.frontends.pytest_plugin.items import (
     OUTCOMES_KEY,
     SETTINGS_KEY,
@@ -29,6 +29,9 @@ from grader.frontends.pytest_plugin.items import (
 
 if TYPE_CHECKING:
     from grader.results.model import SubmissionResult
+
+#: The totals pytest-xdist workers sent the controller, by resolved path.
+RECEIVED_KEY = pytest.StashKey[dict[Path, summary.Total]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,6 +69,13 @@ def pytest_load_initial_conftests(
         drop_unsafe_path_entries(submissions.folders(values, early_config.invocation_params.dir))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Choose how pytest-xdist distributes before pytest's own implementation runs the session."""
+    if config.getoption("grade") is not None:
+        distribution.keep_submissions_whole(config)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("grade") is None:
         if config.getoption("grade_from") is not None:
@@ -73,6 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     config.addinivalue_line("markers", say.MARKER_GPU)
     config.addinivalue_line("markers", say.MARKER_HIDDEN)
+    distribution.refuse_splitting(config)
     settings = _settings(config)
     config.stash[SETTINGS_KEY] = settings
     paths = list(settings.submissions)
@@ -126,13 +137,34 @@ def pytest_runtest_makereport(
     return report
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker, hand the totals of what it graded to the controller."""
+    outcomes = session.config.stash.get(OUTCOMES_KEY, None)
+    if outcomes and distribution.is_worker(session.config):
+        distribution.send_totals(session.config, {
+            str(path): summary.total_of(outcome).as_data() for path, outcome in outcomes.items()})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """pytest-xdist's: a worker is done; keep the totals it sent for the terminal summary."""
+    config: pytest.Config | None = getattr(node, "config", None)
+    if config is None or SETTINGS_KEY not in config.stash:
+        return
+    received = config.stash.setdefault(RECEIVED_KEY, {})
+    for path, data in distribution.received_totals(node).items():
+        received[Path(path)] = summary.Total.from_data(data)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     config = terminalreporter.config
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is None:
         return
-    totals = {path: summary.total_of(outcome)
-              for path, outcome in config.stash.get(OUTCOMES_KEY, {}).items()}
+    received = config.stash.get(RECEIVED_KEY, None) or {}
+    totals = dict(received)
+    totals.update((path, summary.total_of(outcome))
+                  for path, outcome in config.stash.get(OUTCOMES_KEY, {}).items())
     summary.write(terminalreporter, settings.submissions, totals)
 
 

@@ -1,14 +1,15 @@
 """The terminal summary: each graded submission's total, or the one line its grading crashed with.
 
-Totals are printed in the order the submissions were given. One submission gets the section it
-always had, titled with its name; several get one section with a line each, named as the user gave
-them, since two students' files are often called the same.
+A total is plain data (a name and a rendered line), so a pytest-xdist worker can send its own to
+the controller, which prints them all in the order the submissions were given. One submission gets
+the section it always had, titled with its name; several get one section with a line each, named
+as the user gave them, since two students' files are often called the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,18 @@ class Total:
     line: str
     crashed: bool
 
+    def as_data(self) -> dict[str, object]:
+        """As the plain types xdist's channel carries."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object]) -> Total:
+        """Back from what a worker sent."""
+        return cls(name=str(data["name"]), line=str(data["line"]), crashed=bool(data["crashed"]))
+
 
 def total_of(outcome: Outcome) -> Total:
+    """The total line of a result, or the crash line."""
     if isinstance(outcome, GradingCrash):
         return Total(name="", line=outcome.message, crashed=True)
     from grader.reports import render_total
