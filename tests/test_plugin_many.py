@@ -117,7 +117,8 @@ def test_when_a_folder_is_given_then_its_submissions_are_graded_once_each_in_ord
     calls = graded_by_name({"conv.ipynb": frontend_result(), "conv.py": frontend_result()})
     for name in ("class/bob/conv.py", "class/alice/conv.ipynb", "class/alice/notes.txt",
                  "class/alice/.ipynb_checkpoints/conv-checkpoint.ipynb", "class/__pycache__/conv.py",
-                 "class/.git/hooks/conv.py", "class/._conv.ipynb"):
+                 "class/.git/hooks/conv.py", "class/._conv.ipynb", "class/bob/__init__.py",
+                 "class/conftest.py"):
         pytester.path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
         pytester.path.joinpath(name).write_text("{}")
     (pytester.path / "class" / "link.py").symlink_to(pytester.path / "class" / "bob" / "conv.py")
@@ -186,7 +187,8 @@ def test_when_a_folder_is_graded_then_none_of_its_code_runs_here_nor_stays_on_sy
     pytester.makeini("[pytest]\npythonpath = class class/alice class/bob\n")
     seen = SysPathSeen()
     recorder = pytester.inline_run(*ISOLATED, "--grade", "class", plugins=[seen])
-    assert len(outcomes(recorder)) == 4 * len(MIXED) and not ran.exists()
+    # alice's and bob's notebooks only: a package's __init__.py and a conftest.py are no one's answers
+    assert len(outcomes(recorder)) == 2 * len(MIXED) and not ran.exists()
     folders = {pytester.path / "class", pytester.path / "class" / "alice", pytester.path / "class" / "bob"}
     assert {Path(p).resolve() for p in seen.paths} & folders == set()
 

@@ -3,7 +3,9 @@
 A folder stands for every ``.ipynb`` and ``.py`` file under it, at any depth and in sorted order,
 so a class's download or a student's repository is graded as it is. Hidden folders (``.git``,
 ``.ipynb_checkpoints``, a ``.venv``), hidden files (macOS's ``._name.ipynb``) and ``__pycache__``
-hold tools' copies, not work handed in, and are skipped; so are links, which may point anywhere. A
+hold tools' copies, not work handed in, and are skipped; so are links, which may point anywhere,
+and the files that make a folder a package or configure pytest (``__init__.py``, ``__main__.py``,
+``conftest.py``), which are no one's answers. A
 file is known by its resolved path, so two values that name it (``a.ipynb`` and ``./a.ipynb``, or a
 file and its folder) grade it once; each is shown as the user spelled it.
 """
@@ -22,6 +24,8 @@ from grader.frontends.pytest_plugin import messages
 #: What ``grader.submission`` loads; any other file in a folder is not a submission.
 SUFFIXES = (".ipynb", ".py")
 SKIPPED_FOLDERS = frozenset({"__pycache__"})
+#: Files in a folder that are never a submission (one named on its own is graded all the same).
+SKIPPED_FILES = frozenset({"__init__.py", "__main__.py", "conftest.py"})
 
 
 def find(values: Iterable[str], base: Path) -> dict[Path, str]:
@@ -70,7 +74,8 @@ def files_under(folder: Path) -> list[Path]:
         subfolders[:] = [name for name in subfolders if not _skipped(name)]
         found.extend(
             Path(root, name) for name in names
-            if name.endswith(SUFFIXES) and not _skipped(name) and not Path(root, name).is_symlink()
+            if name.endswith(SUFFIXES) and not _skipped(name) and name not in SKIPPED_FILES
+            and not Path(root, name).is_symlink()
         )
     return sorted(found)
 
