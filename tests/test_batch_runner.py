@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +18,8 @@ from exercises.conv_layer import PACK
 from grader import messages
 from grader.batch import runner
 from grader.batch.runner import Outcome, grade_all, status_of
+from grader.execution import cleanup
+from grader.execution.workspace import Workspace
 from grader.grading import GradeOptions
 from grader.results.model import SubmissionResult
 from tests.test_report_cases import check, result
@@ -89,6 +93,44 @@ def test_when_interrupted_then_what_finished_is_kept_and_what_was_in_flight_drop
                   grade_one=grade_one)
     assert [o.item for o in outcomes] == ["s0.ipynb"]  # s1's grading was stopped: not handed over
     assert sorted(started) == ["s0.ipynb", "s1.ipynb"]  # and none started after the interrupt
+
+
+def test_when_ctrl_c_is_pressed_again_while_stopping_then_no_grading_starts_a_kernel_again(
+    tmp_path: Path,
+) -> None:
+    """Each grading stands in for a kernel runner: a kernel (a sleeping process), replaced when it
+    dies, as ``KernelRunner`` replaces one that died. The second Ctrl-C lands while the first
+    waits for the gradings to end; no replacement kernel may start after the first."""
+    source = tmp_path / "sub.py"
+    source.write_text("x = 1\n")
+    events: list[str] = []
+
+    def grade_one(path: Path, options: GradeOptions) -> SubmissionResult:
+        for _ in range(3):
+            try:
+                workspace = Workspace.create(source, base=tmp_path)
+            except cleanup.KernelsStopped:
+                events.append("refused")
+                raise
+            kernel = subprocess.Popen(["sleep", "8"], start_new_session=True)
+            workspace.adopt(kernel.pid)
+            events.append("started")
+            while kernel.poll() is None:
+                time.sleep(2.0)  # noticing a dead kernel takes a moment: the stop takes as long
+            workspace.close()
+        raise RuntimeError("graded to the end")
+
+    def press_ctrl_c(after: float) -> None:
+        time.sleep(after)
+        os.kill(os.getpid(), signal.SIGINT)  # process-directed, as Ctrl-C is: the main thread takes it
+
+    for after in (1.0, 1.5):  # the second while the first waits for the gradings to notice
+        threading.Thread(target=press_ctrl_c, args=(after,), daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        grade_all(["a", "b"], Path, OPTIONS, lambda outcome: None, jobs=2, grade_one=grade_one)
+    assert time.monotonic() - started < 6
+    assert sorted(events) == ["refused", "refused", "started", "started"]
 
 
 def test_when_a_result_is_read_then_the_class_status_says_unusable_timed_out_or_graded() -> None:

@@ -356,3 +356,35 @@ def test_when_cuda_is_asked_for_without_cuda_then_no_kernel_is_started(
 
     with pytest.raises(UsageError, match="CUDA is not available"):
         grade(path, options=GradeOptions(device="cuda"), runner=no_runner)
+
+
+def test_when_the_kernel_is_killed_before_the_probe_installs_then_that_is_noticed_at_once(
+    tmp_path: Path,
+) -> None:
+    """A stopped batch kills kernels wherever they are, often while the probe is being installed:
+    waiting there for the start-up timeout would hold Ctrl-C for a minute."""
+    import asyncio
+    import time
+
+    from grader.execution import cleanup
+    from grader.execution.connection import KernelConnection
+    from grader.execution.launchers import LocalLauncher
+
+    source = tmp_path / "sub.py"
+    source.write_text("x = 1\n")
+
+    async def install_after_stop() -> tuple[str, float]:
+        with Workspace.create(source) as workspace:
+            connection = await KernelConnection.open(await LocalLauncher().launch(workspace))
+            try:
+                with cleanup.kernels_stopped():
+                    pass
+                started = time.monotonic()
+                with pytest.raises(KernelDied) as died:
+                    await connection.install_probe()
+                return died.value.message, time.monotonic() - started
+            finally:
+                await connection.close()
+
+    message, waited = asyncio.run(install_after_stop())
+    assert waited < 10 and "the kernel died" in message

@@ -11,6 +11,7 @@ submission per commit. Every submission is bounded by the options' wall-clock bu
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -20,7 +21,7 @@ from typing import Generic, Literal, TypeVar
 
 from grader import messages
 from grader.catalog.model import Pack
-from grader.execution.cleanup import kernels_stopped
+from grader.execution.cleanup import kernels_stopped, kill_own_kernels
 from grader.grading import GradeOptions, grade
 from grader.results.model import SubmissionResult
 
@@ -95,34 +96,87 @@ def grade_all(
     """
     run = grade_one or (lambda path, opts: grade(path, options=opts, pack=pack))
     one_thread_per_kernel(jobs)
+    gate = _Gate()
 
-    def task(item: Item) -> Outcome[Item]:
+    def task(item: Item) -> Outcome[Item] | None:
+        if not gate.enter():
+            return None  # the batch is stopping: this one never starts
         started = time.monotonic()
         try:
             result = run(path_of(item), options)
         except Exception as exc:  # a bug of ours: that submission is reported, the class goes on
             detail = messages.INTERNAL.format(detail=f"{type(exc).__name__}: {exc}")
             return Outcome(item, None, "unusable", time.monotonic() - started, detail)
+        finally:
+            gate.leave()
         status, reason = status_of(result)
         return Outcome(item, result, status, time.monotonic() - started, reason)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade") as pool:
-        pending: set[Future[Outcome[Item]]] = set()
-        finished: list[Future[Outcome[Item]]] = []  # done, not handed over yet
-        queue = list(reversed(items))
-        try:
-            while queue or pending:
-                while queue and len(pending) < max(1, jobs):
-                    pending.add(pool.submit(task, queue.pop()))
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                finished.extend(done)
-                while finished:
-                    on_graded(finished.pop(0).result())
-        except KeyboardInterrupt:
-            queue.clear()
-            finished.extend(future for future in pending if future.done())
-            with kernels_stopped():
-                wait(pending)  # each ends fast now that its kernel is gone
-            for future in finished:
-                on_graded(future.result())
-            raise
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade")
+    pending: set[Future[Outcome[Item] | None]] = set()
+    finished: list[Future[Outcome[Item] | None]] = []  # done, not handed over yet
+    queue = list(reversed(items))
+    try:
+        while queue or pending:
+            while queue and len(pending) < max(1, jobs):
+                pending.add(pool.submit(task, queue.pop()))
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            finished.extend(done)
+            while finished:
+                _hand_over(finished.pop(0), on_graded)
+    except KeyboardInterrupt:
+        finished.extend(future for future in pending if future.done())
+        with kernels_stopped():
+            gate.close()  # a submitted one not yet in ``pending`` included
+        pool.shutdown(wait=False, cancel_futures=True)  # its threads are idle now
+        for future in finished:
+            _hand_over(future, on_graded)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _hand_over(future: Future[Outcome[Item] | None], on_graded: Callable[[Outcome[Item]], None]) -> None:
+    outcome = future.result()
+    if outcome is not None:
+        on_graded(outcome)
+
+
+class _Gate:
+    """Which gradings run, so that a stop can wait for exactly those.
+
+    ``close`` refuses every grading not started yet and waits until the running ones have ended
+    (fast, once their kernels are gone). Waiting on this condition rather than joining the pool's
+    threads: a KeyboardInterrupt that lands in ``Thread.join`` makes Python 3.11 mark a live thread
+    as stopped (bpo-45274's fix), after which a join returns while it still runs. A further Ctrl-C
+    while closing kills this process's kernels again and goes on waiting: a grading left running
+    would start a kernel again the moment the stop is over.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._running = 0
+        self._closed = False
+
+    def enter(self) -> bool:
+        with self._condition:
+            if self._closed:
+                return False
+            self._running += 1
+            return True
+
+    def leave(self) -> None:
+        with self._condition:
+            self._running -= 1
+            self._condition.notify_all()
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+        while True:
+            try:
+                with self._condition:
+                    while self._running:
+                        self._condition.wait(0.5)
+                return
+            except KeyboardInterrupt:
+                kill_own_kernels()

@@ -109,17 +109,23 @@ def kernels_stopped() -> Iterator[None]:
     """Kill every kernel this process runs, and start none until the block ends.
 
     What graded in them then fails fast (its kernel gone, no new one allowed) and should be
-    thrown away by the caller: it says nothing about the student's code.
+    thrown away by the caller: it says nothing about the student's code. The caller ends the block
+    only once nothing that could start a kernel runs any more.
     """
     _stopping.set()
     try:
-        with _held_lock:
-            roots = list(_held)
-        for root in roots:
-            _kill_recorded(root)
+        kill_own_kernels()
         yield
     finally:
         _stopping.clear()
+
+
+def kill_own_kernels() -> None:
+    """SIGKILL the kernels of every workspace this process holds now."""
+    with _held_lock:
+        roots = list(_held)
+    for root in roots:
+        _kill_recorded(root)
 
 
 def sweep(base: Path, prefix: str) -> None:

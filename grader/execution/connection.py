@@ -94,10 +94,15 @@ class KernelConnection:
         msg_id = self.client.execute(BOOTSTRAP, silent=True, store_history=False)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
+            remaining = deadline - time.monotonic()
             try:
-                reply = await self.client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                # Short waits, so that a kernel killed meanwhile (a stopped batch) is noticed at once.
+                reply = await self.client.get_shell_msg(timeout=max(0.1, min(remaining, 0.5)))
             except Empty:
-                raise KernelDied(messages.PROBE_BROKE.format(name="the probe", detail="no reply")) from None
+                if remaining <= 0 or not await self.kernel.is_alive():
+                    detail = "no reply" if remaining <= 0 else "the kernel died"
+                    raise KernelDied(messages.PROBE_BROKE.format(name="the probe", detail=detail)) from None
+                continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         if reply["content"].get("status") != "ok":
