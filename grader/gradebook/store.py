@@ -152,6 +152,9 @@ class Gradebook:
         """
         grader_version = result.grader_version if result else installed_grader_version()
         torch_version = result.torch_version if result else self._torch_version
+        checks = result.checks if result is not None else ()
+        # Named before the write lock is taken: nothing slow happens while other writers wait.
+        hint_ids = [hint_id(c.hint) if hint_id and c.hint else None for c in checks]
         with self._transaction() as connection:
             connection.execute(
                 "INSERT INTO students (id, name, email, section, sis_id, login_id) VALUES (?, ?, ?, ?, ?, ?)"
@@ -179,8 +182,8 @@ class Gradebook:
                     " status, points, max_points, bonus, hint, message, hint_id)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(cursor.lastrowid, c.exercise, c.id, c.device, c.status, c.points, c.max_points,
-                      int(c.bonus), c.hint, c.message, hint_id(c.hint) if hint_id and c.hint else None)
-                     for c in result.checks],
+                      int(c.bonus), c.hint, c.message, named)
+                     for c, named in zip(checks, hint_ids, strict=True)],
                 )
 
     def hand_in(self, files: Iterable[HandIn]) -> None:

@@ -193,18 +193,21 @@ def hints(graded: Sequence[ClassEntry], identify: Callable[[str], Hint] | None =
     """The misconceptions behind wrong answers, most students first; a student counts once per
     misconception however many checks, devices or figures gave it."""
     name = identify or (lambda text: Hint("", text))
-    students: dict[Hint, dict[str, Student]] = {}
-    sources: dict[Hint, dict[str, None]] = {}
+    students: dict[str, dict[str, Student]] = {}  # by the template's id, or the text without one
+    sources: dict[str, dict[str, None]] = {}
+    named: dict[str, Hint] = {}
     for entry in graded:
         result = entry.result
         assert result is not None  # graded entries carry their result (_scored)
         for check in result.checks:
             if check.hint and check.status in MISTAKEN and not check.internal:
                 hint = name(check.hint)
-                students.setdefault(hint, {})[entry.student.id] = entry.student
-                sources.setdefault(hint, {})[f"{check.exercise}::{check.id}"] = None
-    rows = [HintStats(hint.label, tuple(by_id.values()), tuple(sources[hint]), hint.id)
-            for hint, by_id in students.items()]
+                key = hint.id or hint.label
+                named.setdefault(key, hint)
+                students.setdefault(key, {})[entry.student.id] = entry.student
+                sources.setdefault(key, {})[f"{check.exercise}::{check.id}"] = None
+    rows = [HintStats(named[key].label, tuple(by_id.values()), tuple(sources[key]), named[key].id)
+            for key, by_id in students.items()]
     return tuple(sorted(rows, key=lambda h: (-len(h.students), h.text)))
 
 
