@@ -17,6 +17,7 @@ from grader.gradebook import (
     GradebookError,
     HandIn,
     ResumeKey,
+    installed_grader_version,
     messages,
     resume_key,
 )
@@ -29,7 +30,8 @@ BOB = Student("bob", "Bob")
 CAROL = Student("carol", "Carol", section="B")
 
 
-def result(sha: str = "a" * 64, points: float = 2.0, *, hint: str | None = "use torch") -> SubmissionResult:
+def result(sha: str = "a" * 64, points: float = 2.0, *, hint: str | None = "use torch",
+           grader_version: str = "9.9") -> SubmissionResult:
     checks = (
         CheckResult("matches_conv2d", "matches conv2d", "corr2d", "cpu", "passed", points, 2.0),
         CheckResult("shape", "shape", "corr2d", "cpu", "failed", 0.0, 1.0, message="wrong shape", hint=hint),
@@ -37,7 +39,7 @@ def result(sha: str = "a" * 64, points: float = 2.0, *, hint: str | None = "use 
     )
     return SubmissionResult(
         submission=SubmissionInfo(path="conv.ipynb", name="conv.ipynb", sha256=sha, kind="notebook"),
-        pack="conv_layer", grader_version="9.9", torch_version="2.13.0", seed=7,
+        pack="conv_layer", grader_version=grader_version, torch_version="2.13.0", seed=7,
         devices=(DeviceInfo("cpu", True, True),),
         exercises=(ExerciseResult("corr2d", "Cross-correlation", checks[:2]),
                    ExerciseResult("edge", "Edges", checks[2:])),
@@ -84,17 +86,28 @@ def test_when_a_result_is_recorded_with_hint_names_then_each_check_row_names_its
                     ("shape", "use torch", "hints.HINT_TORCH")]
 
 
+def batch(book: Gradebook, command: str, *files: HandIn, seed: int = 7) -> None:
+    """A batch as ``grader batch`` begins one: recorded, then every file it found handed in."""
+    book.begin_batch(command, seed=seed, pack_version="1.0", torch_version="2.13.0")
+    book.hand_in(files)
+
+
+def graded_now(book: Gradebook, student: Student, path: str, sha: str, seed: int = 7) -> None:
+    """A result as this grader records it in the batch begun last."""
+    book.record(student, path, sha, result(sha, grader_version=installed_grader_version()),
+                status="graded", seed=seed, pack_version="1.0")
+
+
 def test_when_a_batch_stops_before_grading_a_file_then_its_student_is_ungraded_not_missing(
         tmp_path: Path) -> None:
     with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
         book.add_students([CAROL])
-        book.begin_batch("grader batch class", seed=7, pack_version="1.0", torch_version="2.13.0")
-        book.hand_in([HandIn(ALICE, "alice/conv.ipynb", "a" * 64),
-                      HandIn(BOB, "bob/conv.ipynb", "b" * 64, late=True),
-                      HandIn(BOB, "bob/first.ipynb", "0" * 64, counts=False)])
-        record(book, ALICE, "alice/conv.ipynb", "a" * 64)  # then Ctrl-C: bob's file never graded
+        batch(book, "grader batch class", HandIn(ALICE, "alice/conv.ipynb", "a" * 64),
+              HandIn(BOB, "bob/conv.ipynb", "b" * 64, late=True),
+              HandIn(BOB, "bob/first.ipynb", "0" * 64, counts=False))
+        graded_now(book, ALICE, "alice/conv.ipynb", "a" * 64)  # then Ctrl-C: bob's file never graded
         entries = {e.student.id: e for e in book.entries()}
-        assert book.last_command() == "grader batch class"
+        assert book.resume_commands() == ["grader batch class"]
     assert entries["alice"].status == "graded"
     bob = entries["bob"]
     assert (bob.status, bob.result, bob.path, bob.sha256, bob.late) == (
@@ -106,17 +119,53 @@ def test_when_a_batch_stops_before_grading_a_file_then_its_student_is_ungraded_n
 def test_when_a_student_hands_in_a_new_file_then_the_old_grade_no_longer_counts_until_it_is_graded(
         tmp_path: Path) -> None:
     with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
-        book.begin_batch("grader batch class", seed=7, pack_version="1.0", torch_version="2.13.0")
-        book.hand_in([HandIn(ALICE, "alice/v1.ipynb", "1" * 64)])
-        record(book, ALICE, "alice/v1.ipynb", "1" * 64)
-        book.begin_batch("grader batch class", seed=7, pack_version="1.0", torch_version="2.13.0")
-        book.hand_in([HandIn(ALICE, "alice/v2.ipynb", "2" * 64)])
+        batch(book, "grader batch class", HandIn(ALICE, "alice/v1.ipynb", "1" * 64))
+        graded_now(book, ALICE, "alice/v1.ipynb", "1" * 64)
+        batch(book, "grader batch class", HandIn(ALICE, "alice/v2.ipynb", "2" * 64))
         (before,) = book.entries()
-        record(book, ALICE, "alice/v2.ipynb", "2" * 64)
+        graded_now(book, ALICE, "alice/v2.ipynb", "2" * 64)
         (after,) = book.entries()
     assert (before.status, before.path, before.result, before.earlier) == (
         "ungraded", "alice/v2.ipynb", None, ("alice/v1.ipynb",))
     assert (after.status, after.sha256, after.earlier) == ("graded", "2" * 64, ("alice/v1.ipynb",))
+
+
+def test_when_an_older_batch_command_runs_again_then_the_file_a_later_batch_found_still_counts(
+        tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        batch(book, "grader batch class.zip", HandIn(BOB, "class/bob.ipynb", "1" * 64))
+        graded_now(book, BOB, "class/bob.ipynb", "1" * 64)
+        batch(book, "grader batch late/", HandIn(BOB, "late/bob.ipynb", "2" * 64))
+        graded_now(book, BOB, "late/bob.ipynb", "2" * 64)
+        batch(book, "grader batch class.zip", HandIn(BOB, "class/bob.ipynb", "1" * 64))  # resumed
+        (bob,) = book.entries()
+    assert (bob.status, bob.path, bob.earlier) == ("graded", "late/bob.ipynb", ("class/bob.ipynb",))
+
+
+def test_when_a_batch_with_a_new_seed_stops_then_results_of_the_old_seed_do_not_count(
+        tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        files = (HandIn(ALICE, "alice.ipynb", "a" * 64), HandIn(BOB, "bob.ipynb", "b" * 64))
+        batch(book, "grader batch class --seed 0", *files, seed=0)  # a trial run
+        for student, path, sha in ((ALICE, "alice.ipynb", "a" * 64), (BOB, "bob.ipynb", "b" * 64)):
+            graded_now(book, student, path, sha, seed=0)
+        batch(book, "grader batch class --seed 7 --regrade", *files)
+        graded_now(book, ALICE, "alice.ipynb", "a" * 64)  # then Ctrl-C before bob
+        entries = {e.student.id: e for e in book.entries()}
+        assert book.resume_commands() == ["grader batch class --seed 7"]  # resumed, not regraded
+    assert (entries["alice"].status, entries["bob"].status) == ("graded", "ungraded")
+    assert entries["alice"].result is not None and entries["bob"].result is None
+
+
+def test_when_a_later_batch_completes_then_the_stopped_one_is_still_the_one_to_resume(
+        tmp_path: Path) -> None:
+    with Gradebook.open(tmp_path / "gradebook.sqlite") as book:
+        batch(book, "grader batch class.zip", HandIn(ALICE, "a.ipynb", "a" * 64),
+              HandIn(BOB, "b.ipynb", "b" * 64))
+        graded_now(book, ALICE, "a.ipynb", "a" * 64)  # stopped before bob
+        batch(book, "grader batch late/", HandIn(CAROL, "c.ipynb", "c" * 64))
+        graded_now(book, CAROL, "c.ipynb", "c" * 64)
+        assert book.resume_commands() == ["grader batch class.zip"]
 
 
 def test_when_a_gradebook_of_schema_1_is_opened_then_it_migrates_and_its_class_reads_as_before(

@@ -44,7 +44,8 @@ BATCH_RATE = "{rate:.1f}/min"
 BATCH_NOT_CLEAN = "{count} not graded cleanly"
 BATCH_INTERRUPTED = "stopped; what was graded is kept. Resume with: {command}"
 BATCH_SUMMARY = (
-    "graded {graded}, missing {missing}, unusable {unusable}, timed out {timeout};"
+    "graded {graded}, missing {missing}, unusable {unusable}, timed out {timeout},"
+    " not graded yet {ungraded};"
     " mean {mean}, median {median}; {unrecognised} files not submissions, {rejected} refused."
     " Gradebook: {gradebook} (grader export {gradebook} --format csv|canvas|gradescope|reports|dashboard)"
 )
@@ -54,8 +55,8 @@ HELP_ASSIGNMENT = "the assignment's column name in Canvas (canvas only)"
 NO_GRADEBOOK = "{path}: no such gradebook; grade the class first with: grader batch SOURCE... --out DIR"
 EXPORTED = "wrote {what} for {count} students to {path}"
 UNGRADED_IN_EXPORT = (
-    "{count} students' latest submissions are not graded yet (their batch was stopped) and export"
-    " without a score: resume it with: {command}"
+    "not graded yet, so exported without a score: the latest submission of {count} of the class"
+    " (a batch was stopped before it); resume with: {command}"
 )
 HELP_SUBMISSION = "the notebook (.ipynb) or module (.py) to grade"
 HELP_JSON = "also write the result as JSON to this file ('-' for standard output)"

@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Literal, NamedTuple
 
 from grader.gradebook import messages
-from grader.gradebook.reading import class_entries
+from grader.gradebook.reading import read_class
 from grader.gradebook.schema import GradebookError, migrate
 from grader.results.cohort import ClassEntry, Student
 from grader.results.model import SubmissionResult
@@ -199,11 +199,21 @@ class Gradebook:
                 [(self._batch, f.student.id, f.path, f.sha256, int(f.late), int(f.counts)) for f in files],
             )
 
-    def last_command(self) -> str:
-        """The command of the latest batch: the one that resumes it."""
+    def resume_commands(self) -> list[str]:
+        """The commands of the batches whose stop left students not graded yet, oldest first, as
+        they resume: without ``--regrade``, which would grade everyone again."""
+        import shlex
+
         with self._errors():
-            row = self._connection.execute("SELECT command FROM batches ORDER BY id DESC LIMIT 1").fetchone()
-        return str(row[0]) if row else ""
+            self._connection.execute("BEGIN")
+            try:
+                stopped = read_class(self._connection, self._path).stopped_batches
+                commands = [self._connection.execute("SELECT command FROM batches WHERE id = ?",
+                                                     (batch,)).fetchone()[0] for batch in stopped]
+            finally:
+                self._connection.execute("COMMIT")
+        resumed = (shlex.join(word for word in shlex.split(c) if word != "--regrade") for c in commands)
+        return list(dict.fromkeys(resumed))
 
     def done_keys(self) -> set[ResumeKey]:
         """Every (sha256, pack version, seed, grader version) recorded, whatever became of it."""
@@ -234,7 +244,7 @@ class Gradebook:
             # One read transaction: a snapshot, even while a batch commits beside it.
             self._connection.execute("BEGIN")
             try:
-                return class_entries(self._connection, self._path)
+                return read_class(self._connection, self._path).entries
             finally:
                 self._connection.execute("COMMIT")
 

@@ -74,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     if not found.submissions and not found.missing:
         fail(say.NOTHING_FOUND)
         return EXIT_USAGE
-    version = installed_grader_version()  # the pack ships with the grader: its version is the pack's
+    # The pack ships with the grader, so its version is the grader's; its name tells two packs
+    # graded into one gradebook apart, for resuming and for which result counts.
+    version = f"{pack.id} {installed_grader_version()}"
     command = shlex.join(["grader", "batch", *sys.argv[2:]]) if sys.argv[1:2] == ["batch"] else NAME
     with Gradebook.open(args.out / "gradebook.sqlite") as gradebook:
         students = [*(roster.students if roster else ()), *(s.student for s in found.submissions)]
@@ -145,7 +147,7 @@ def _summary(gradebook: Gradebook, found: Found, out: Path) -> None:
     """Graded, missing, unusable, timed out, mean and median score, and where every file is."""
     entries = gradebook.entries()
     counts = {status: sum(e.status == status for e in entries)
-              for status in ("graded", "missing", "unusable", "timeout")}
+              for status in ("graded", "missing", "unusable", "timeout", "ungraded")}
     scores = [100.0 * e.result.points / e.result.max_points for e in entries
               if e.status == "graded" and e.result is not None and e.result.max_points > 0]
     mean = f"{statistics.mean(scores):.1f}%" if scores else "-"

@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
         entries = gradebook.entries()
         ungraded = sum(entry.status == "ungraded" for entry in entries)
         if ungraded:
-            print(say.UNGRADED_IN_EXPORT.format(count=ungraded, command=gradebook.last_command()),
-                  file=sys.stderr)
+            commands = " ; then: ".join(gradebook.resume_commands())
+            print(say.UNGRADED_IN_EXPORT.format(count=ungraded, command=commands), file=sys.stderr)
     out: Path = args.output or args.gradebook.parent / FORMATS[args.format]
     if args.format == "csv":
         exports.write_csv(entries, out)
