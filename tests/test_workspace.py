@@ -166,6 +166,7 @@ def test_when_a_workspace_is_live_new_or_not_a_workspace_then_the_sweep_leaves_i
     live = abandoned(base, "live", owner=str(cleanup.process_identity(os.getpid())))
     being_made = base / f"{PREFIX}being_made"
     being_made.mkdir()  # another grader's, between mkdtemp and its owner record
+    being_claimed = abandoned(base, "being_claimed", owner="")  # its owner record half written
     unclaimed = base / f"{PREFIX}unclaimed"
     unclaimed.mkdir()
     old = time.time() - 2 * cleanup.UNCLAIMED_GRACE_SECONDS
@@ -179,7 +180,8 @@ def test_when_a_workspace_is_live_new_or_not_a_workspace_then_the_sweep_leaves_i
 
     with Workspace.create(submission, base=base):
         pass
-    assert live.exists() and being_made.exists() and other.exists() and target.exists()
+    assert live.exists() and being_made.exists() and being_claimed.exists()
+    assert other.exists() and target.exists()
     assert not unclaimed.exists()
 
 

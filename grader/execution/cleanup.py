@@ -79,7 +79,10 @@ def claim(root: Path) -> None:
     if _stopping.is_set():
         raise KernelsStopped("the grader is stopping")
     identity = process_identity(os.getpid())
-    (root / OWNER_RECORD).write_text(f"{identity}\n")
+    # Written whole or not at all: a sweep beside it must never read half an owner.
+    partial = root / f".{OWNER_RECORD}.partial"
+    partial.write_text(f"{identity}\n")
+    os.replace(partial, root / OWNER_RECORD)
     with _held_lock:
         _held.add(root)
 
@@ -153,9 +156,13 @@ def _abandoned(root: Path) -> bool:
     try:
         owner = (root / OWNER_RECORD).read_text().strip()
     except OSError:
-        return time.time() - info.st_mtime > UNCLAIMED_GRACE_SECONDS
+        owner = ""
     pid, _, _ = owner.partition(":")
-    return not pid.isdigit() or process_identity(int(pid)) != owner
+    if not pid.isdigit():
+        # No owner yet, or one being written this instant (another thread's claim): young is not
+        # abandoned.
+        return time.time() - info.st_mtime > UNCLAIMED_GRACE_SECONDS
+    return process_identity(int(pid)) != owner
 
 
 def _kill_recorded(root: Path) -> None:
