@@ -387,7 +387,7 @@ def test_when_input_is_pathological_then_it_is_one_line_not_a_crash(
     assert expected in message and "None" not in message
 
 
-@pytest.mark.parametrize("ids", [None, ["same", "same", "same"], ["bad id!", "ok", "ok"]],
+@pytest.mark.parametrize("ids", [None, ["same", "same", "same"], ["bad id!", "a", "b"]],
                          ids=["missing", "repeated", "invalid"])
 def test_when_cell_ids_are_missing_repeated_or_invalid_then_the_notebook_loads_without_a_warning(
     tmp_path: Path, ids: list[str] | None,
