@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,9 @@ from grader.results.model import (
 # === front ends (cli, report, pytest plugin): a small pack and results built in code ==============
 # No kernel, no torch: these build the declarative pack and SubmissionResult objects directly, so
 # the CLI, report and plugin tests run in milliseconds and cover every status.
+
+#: What a faked ``grade`` gives back: a result, or an exception it raises.
+Outcome = SubmissionResult | BaseException
 
 
 def _frontend_pack() -> Pack:
@@ -157,17 +160,19 @@ def frontend_pack_installed(monkeypatch: pytest.MonkeyPatch, frontend_pack: Pack
 @pytest.fixture
 def grade_calls(
     monkeypatch: pytest.MonkeyPatch,
-) -> Callable[[SubmissionResult | BaseException], list[dict[str, object]]]:
-    """Make `grade` return this result (or raise this); returns the calls it received."""
+) -> Callable[[Outcome | Mapping[str, Outcome]], list[dict[str, object]]]:
+    """Make `grade` return this result (or raise this), or the one given for the file's name;
+    returns the calls it received, in order."""
 
-    def install(outcome: SubmissionResult | BaseException) -> list[dict[str, object]]:
+    def install(outcome: Outcome | Mapping[str, Outcome]) -> list[dict[str, object]]:
         calls: list[dict[str, object]] = []
 
         def fake_grade(path: object, **kwargs: object) -> SubmissionResult:
             calls.append({"path": path, **kwargs})
-            if isinstance(outcome, BaseException):
-                raise outcome
-            return outcome
+            chosen = outcome[Path(str(path)).name] if isinstance(outcome, Mapping) else outcome
+            if isinstance(chosen, BaseException):
+                raise chosen
+            return chosen
 
         monkeypatch.setattr(grading, "grade", fake_grade)
         return calls

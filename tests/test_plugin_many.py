@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from exercises.conv_layer import PACK
-from grader import grading
 from grader.catalog.model import Pack
 from grader.frontends import messages as say
 from grader.frontends.pytest_plugin import messages
@@ -25,6 +24,8 @@ from grader.results.model import SubmissionResult
 
 MakeResult = Callable[..., SubmissionResult]
 Grades = dict[str, SubmissionResult | BaseException]
+#: The calls a faked ``grade`` received, each its arguments.
+Calls = list[dict[str, object]]
 
 ISOLATED = ("-p", "no:hypothesispytest", "-p", "no:benchmark", "-p", "no:cacheprovider")
 #: frontend_result()'s outcome per item, and frontend_passing_result()'s.
@@ -38,25 +39,16 @@ PASSING = {item: "skipped" if "cuda" in item else "passed" for item in MIXED}
 
 @pytest.fixture
 def graded_by_name(
-    monkeypatch: pytest.MonkeyPatch, frontend_pack_installed: Pack,
-) -> Callable[[Grades], list[Path]]:
-    """Make `grade` return (or raise) what ``grades`` holds for the file's name; returns the paths
-    it was called with, in order."""
+    frontend_pack_installed: Pack,
+    grade_calls: Callable[[Grades], Calls],
+) -> Callable[[Grades], Calls]:
+    """Make `grade` return (or raise) what ``grades`` holds for the file's name; returns the calls
+    it received, in order (``graded_paths`` reads their paths)."""
+    return grade_calls
 
-    def install(grades: Grades) -> list[Path]:
-        calls: list[Path] = []
 
-        def fake_grade(path: Path, **kwargs: object) -> SubmissionResult:
-            calls.append(Path(path))
-            outcome = grades[Path(path).name]
-            if isinstance(outcome, BaseException):
-                raise outcome
-            return outcome
-
-        monkeypatch.setattr(grading, "grade", fake_grade)
-        return calls
-
-    return install
+def graded_paths(calls: Calls) -> list[Path]:
+    return [Path(str(call["path"])) for call in calls]
 
 
 class SysPathSeen:
@@ -92,7 +84,7 @@ def saved_for(folder: Path, name: str, result: SubmissionResult, to: str) -> Non
 
 @pytest.mark.parametrize("xdist", [(), ("-p", "no:xdist")], ids=["xdist-installed", "without-xdist"])
 def test_when_two_submissions_are_given_then_each_is_graded_once_for_its_own_items_and_totalled(
-    xdist: tuple[str, ...], pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    xdist: tuple[str, ...], pytester: pytest.Pytester, graded_by_name: Callable[[Grades], Calls],
     frontend_result: MakeResult, frontend_passing_result: MakeResult,
 ) -> None:
     calls = graded_by_name({"alice.ipynb": frontend_passing_result("alice.ipynb"),
@@ -101,7 +93,7 @@ def test_when_two_submissions_are_given_then_each_is_graded_once_for_its_own_ite
     args = (*ISOLATED, *xdist, "--grade", "alice.ipynb", "--grade", "bob.ipynb")
     recorder = pytester.inline_run(*args)
     assert outcomes(recorder) == {**of("alice.ipynb", PASSING), **of("bob.ipynb", MIXED)}
-    assert calls == [pytester.path / "alice.ipynb", pytester.path / "bob.ipynb"]
+    assert graded_paths(calls) == [pytester.path / "alice.ipynb", pytester.path / "bob.ipynb"]
     run = pytester.runpytest_inprocess(*args)
     run.stdout.fnmatch_lines([
         "*= grade: 2 submissions =*",
@@ -111,7 +103,7 @@ def test_when_two_submissions_are_given_then_each_is_graded_once_for_its_own_ite
 
 
 def test_when_a_folder_is_given_then_its_submissions_are_graded_once_each_in_order_not_tools_copies(
-    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], Calls],
     frontend_result: MakeResult,
 ) -> None:
     calls = graded_by_name({"conv.ipynb": frontend_result(), "conv.py": frontend_result()})
@@ -126,7 +118,8 @@ def test_when_a_folder_is_given_then_its_submissions_are_graded_once_each_in_ord
                                    "--grade", "./class/bob/conv.py")  # bob's file named three times
     assert collected_files(recorder) == ["class/bob/conv.py", "class/alice/conv.ipynb"]
     assert outcomes(recorder) == {**of("class/alice/conv.ipynb", MIXED), **of("class/bob/conv.py", MIXED)}
-    assert calls == [pytester.path / "class/bob/conv.py", pytester.path / "class/alice/conv.ipynb"]
+    assert graded_paths(calls) == [pytester.path / "class/bob/conv.py",
+                                   pytester.path / "class/alice/conv.ipynb"]
 
 
 @pytest.mark.parametrize(
@@ -139,7 +132,7 @@ def test_when_a_folder_is_given_then_its_submissions_are_graded_once_each_in_ord
 )
 def test_when_a_value_names_no_submission_then_pytest_stops_saying_what_to_do_and_grades_nothing(
     grade: tuple[str, ...], message: str, pytester: pytest.Pytester,
-    graded_by_name: Callable[[Grades], list[Path]], frontend_result: MakeResult,
+    graded_by_name: Callable[[Grades], Calls], frontend_result: MakeResult,
 ) -> None:
     calls = graded_by_name({"sub.ipynb": frontend_result()})
     pytester.makefile(".ipynb", sub="{}")
@@ -153,7 +146,7 @@ def test_when_a_value_names_no_submission_then_pytest_stops_saying_what_to_do_an
 
 
 def test_when_grading_one_submission_crashes_then_the_others_are_still_graded_and_reported(
-    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], Calls],
     frontend_result: MakeResult,
 ) -> None:
     calls = graded_by_name({"alice.ipynb": RuntimeError("boom"), "bob.ipynb": frontend_result("bob.ipynb")})
@@ -172,7 +165,7 @@ def test_when_grading_one_submission_crashes_then_the_others_are_still_graded_an
 
 
 def test_when_a_folder_is_graded_then_none_of_its_code_runs_here_nor_stays_on_sys_path(
-    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], Calls],
     frontend_result: MakeResult,
 ) -> None:
     """A conftest.py would be loaded, a package's ``__init__.py`` imported (for its setup) in this
@@ -197,7 +190,7 @@ def test_when_a_folder_is_graded_then_none_of_its_code_runs_here_nor_stays_on_sy
 
 
 def test_when_results_are_replayed_for_several_submissions_then_each_takes_the_one_of_its_bytes(
-    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], Calls],
     frontend_result: MakeResult, frontend_passing_result: MakeResult,
 ) -> None:
     calls = graded_by_name({})
@@ -213,7 +206,7 @@ def test_when_results_are_replayed_for_several_submissions_then_each_takes_the_o
 
 
 def test_when_no_result_given_is_of_a_submission_then_pytest_refuses_naming_it(
-    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    pytester: pytest.Pytester, graded_by_name: Callable[[Grades], Calls],
     frontend_result: MakeResult,
 ) -> None:
     calls = graded_by_name({})
@@ -236,7 +229,7 @@ def test_when_no_result_given_is_of_a_submission_then_pytest_refuses_naming_it(
 
 @pytest.mark.parametrize("mode", ["load", "loadscope", "loadgroup", "worksteal", "each"])
 def test_when_a_distribution_mode_would_split_a_submission_then_pytest_refuses_it(
-    mode: str, pytester: pytest.Pytester, graded_by_name: Callable[[Grades], list[Path]],
+    mode: str, pytester: pytest.Pytester, graded_by_name: Callable[[Grades], Calls],
     frontend_result: MakeResult,
 ) -> None:
     calls = graded_by_name({"sub.ipynb": frontend_result()})
