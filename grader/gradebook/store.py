@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Literal, NamedTuple
 
 from grader.gradebook import messages
-from grader.gradebook.reading import read_class
+from grader.gradebook.reading import ClassRead, read_class
 from grader.gradebook.schema import GradebookError, migrate
 from grader.results.cohort import ClassEntry, Student
 from grader.results.model import SubmissionResult
@@ -199,19 +199,16 @@ class Gradebook:
                 [(self._batch, f.student.id, f.path, f.sha256, int(f.late), int(f.counts)) for f in files],
             )
 
-    def resume_commands(self) -> list[str]:
+    def resume_commands(self, read: ClassRead | None = None) -> list[str]:
         """The commands of the batches whose stop left students not graded yet, oldest first, as
-        they resume: without ``--regrade``, which would grade everyone again."""
+        they resume: without ``--regrade``, which would grade everyone again. ``read`` is the class
+        as the caller has read it already (``read``), so it is not read twice."""
         import shlex
 
+        stopped = (read or self.read()).stopped_batches
         with self._errors():
-            self._connection.execute("BEGIN")
-            try:
-                stopped = read_class(self._connection, self._path).stopped_batches
-                commands = [self._connection.execute("SELECT command FROM batches WHERE id = ?",
-                                                     (batch,)).fetchone()[0] for batch in stopped]
-            finally:
-                self._connection.execute("COMMIT")
+            commands = [self._connection.execute("SELECT command FROM batches WHERE id = ?",
+                                                 (batch,)).fetchone()[0] for batch in stopped]
         resumed = (shlex.join(word for word in shlex.split(c) if word != "--regrade") for c in commands)
         return list(dict.fromkeys(resumed))
 
@@ -240,11 +237,15 @@ class Gradebook:
         """The class, by student id (``reading``): each student's submission that counts with its
         result rebuilt from JSON, "ungraded" when their latest file is not graded yet, "missing"
         when they handed in nothing; their other files as ``earlier``."""
+        return self.read().entries
+
+    def read(self) -> ClassRead:
+        """The class's entries and the batches to resume, in one snapshot."""
         with self._errors():
             # One read transaction: a snapshot, even while a batch commits beside it.
             self._connection.execute("BEGIN")
             try:
-                return read_class(self._connection, self._path).entries
+                return read_class(self._connection, self._path)
             finally:
                 self._connection.execute("COMMIT")
 

@@ -50,10 +50,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     feedback = grade_options(settings_from(args)).feedback
     with Gradebook.open(args.gradebook) as gradebook:
-        entries = gradebook.entries()
+        read = gradebook.read()
+        entries = read.entries
         ungraded = sum(entry.status == "ungraded" for entry in entries)
         if ungraded:
-            commands = " ; then: ".join(gradebook.resume_commands())
+            commands = " ; then: ".join(gradebook.resume_commands(read))
             print(say.UNGRADED_IN_EXPORT.format(count=ungraded, command=commands), file=sys.stderr)
     out: Path = args.output or args.gradebook.parent / FORMATS[args.format]
     if args.format == "csv":
