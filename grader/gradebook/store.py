@@ -12,6 +12,7 @@ both grade the same file it is recorded twice and the later row counts. A writer
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ class Gradebook:
         book = cls(connection, where, timeout)
         try:
             with book._errors():
-                connection.execute("PRAGMA journal_mode = WAL")
+                _enable_wal(connection, timeout)
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("PRAGMA foreign_keys = ON")
                 migrate(connection, where)
@@ -270,6 +271,22 @@ class Gradebook:
             if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
                 raise GradebookError(messages.BUSY.format(path=self._path, seconds=self._timeout)) from None
             raise GradebookError(messages.NOT_A_GRADEBOOK.format(path=self._path, reason=exc)) from None
+
+
+def _enable_wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """WAL mode, waiting for it as for any lock. Switching a new file's journal mode takes an
+    exclusive lock and SQLite answers BUSY at once, without its busy handler, when another grader
+    opens the same new gradebook at that moment (two batches started together)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _student_row(student: Student) -> tuple[str, str, str, str, str, str]:
